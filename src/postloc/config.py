@@ -1,0 +1,263 @@
+"""``postloc.toml``: the project's settings, with DESIGN.md's defaults and strict keys."""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError, PostlocError
+from .languages import validate_language
+
+CONFIG_NAME = "postloc.toml"
+
+DEFAULT_CONFIG_TEXT = """\
+source_language = "fr"
+target_languages = ["en", "es", "ca", "eo"]
+posts_dir = "source_posts"
+locales_dir = "locales"
+output_dir = "build"
+
+[engines]
+default = "auto"        # auto | argos | apertium | pseudo
+# eo = "apertium"       # per target language
+
+[export]
+include_machine_drafts = true
+min_translated = 0.8
+filename = "{lang}/{slug}.md"
+"""
+
+ENGINE_NAMES = ("auto", "argos", "apertium", "pseudo", "libretranslate")
+DEFAULT_FRONT_MATTER_FIELDS = ("title", "description", "summary")
+
+
+@dataclass(frozen=True, slots=True)
+class ArgosSettings:
+    """CTranslate2 knobs for the argos engine (``[engines.argos]``)."""
+
+    compute_type: str = "int8"
+    """CTranslate2 compute type; int8 is Argos's own choice on CPU."""
+    inter_threads: int = 1
+    """Batches decoded in parallel."""
+    intra_threads: int = 0
+    """Threads per batch; 0 lets CTranslate2 pick."""
+    max_batch_size: int = 32
+    """Examples per ``translate_batch`` chunk."""
+    beam_size: int = 4
+    """Beam width, as argostranslate uses."""
+
+
+@dataclass(frozen=True, slots=True)
+class LibreTranslateSettings:
+    """A pool of LibreTranslate servers (``[engines.libretranslate]``)."""
+
+    urls: tuple[str, ...] = ()
+    """Base URLs of the servers, e.g. ``http://127.0.0.1:5000``."""
+    concurrency: int = 4
+    """Requests in flight across the pool."""
+    batch_size: int = 32
+    """Segments per ``POST /translate``."""
+    timeout: float = 60.0
+    """Seconds before a request counts as failed and is retried elsewhere."""
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Resolved settings; paths are absolute, relative ones taken from the config's folder."""
+
+    root: Path
+    """Project root (the folder holding ``postloc.toml``)."""
+    source_language: str = "fr"
+    """Language the authors write in."""
+    target_languages: tuple[str, ...] = ("en", "es", "ca", "eo")
+    """Languages to produce, as Babel locale identifiers."""
+    posts_dir: str = "source_posts"
+    """Source posts, relative to root."""
+    locales_dir: str = "locales"
+    """Templates and catalogues, relative to root."""
+    output_dir: str = "build"
+    """Localized posts, relative to root."""
+    front_matter_fields: tuple[str, ...] = DEFAULT_FRONT_MATTER_FIELDS
+    """Front-matter keys whose string values are translated."""
+    default_engine: str = "auto"
+    """Engine for languages without their own entry in ``engines``."""
+    engine_by_language: dict[str, str] = field(default_factory=dict)
+    """Per target language engine pins (``[engines] eo = "apertium"``)."""
+    include_machine_drafts: bool = True
+    """Export machine drafts (fuzzy ``MT:`` entries) unless reviewed-only is asked."""
+    min_translated: float = 0.8
+    """Share of segments that must be translated for a post to be exported."""
+    filename: str = "{lang}/{slug}.md"
+    """Export path pattern below output_dir; ``{lang}`` and ``{slug}`` are filled."""
+    argos: ArgosSettings = field(default_factory=ArgosSettings)
+    """CTranslate2 settings for the argos engine."""
+    libretranslate: LibreTranslateSettings = field(default_factory=LibreTranslateSettings)
+    """Server pool for the libretranslate engine."""
+
+    @property
+    def posts_path(self) -> Path:
+        return self.root / self.posts_dir
+
+    @property
+    def locales_path(self) -> Path:
+        return self.root / self.locales_dir
+
+    @property
+    def output_path(self) -> Path:
+        return self.root / self.output_dir
+
+    @property
+    def state_path(self) -> Path:
+        """``.postloc/``: translation memory, lock and caches (never committed)."""
+        return self.root / ".postloc"
+
+    def engine_for(self, lang: str) -> str:
+        return self.engine_by_language.get(lang, self.default_engine)
+
+    def with_overrides(self, **changes: Any) -> Config:
+        return dataclasses.replace(self, **changes)
+
+
+_TOP_KEYS = {
+    "source_language",
+    "target_languages",
+    "posts_dir",
+    "locales_dir",
+    "output_dir",
+    "front_matter_fields",
+    "engines",
+    "export",
+}
+_EXPORT_KEYS = {"include_machine_drafts", "min_translated", "filename"}
+
+
+def _expect(value: Any, kind: type | tuple[type, ...], key: str, where: str) -> Any:
+    if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+        raise ConfigError(f"{key} has the wrong type ({type(value).__name__})", path=where)
+    return value
+
+
+def _str_list(value: Any, key: str, where: str) -> tuple[str, ...]:
+    _expect(value, list, key, where)
+    for item in value:
+        _expect(item, str, key, where)
+    return tuple(value)
+
+
+def _dataclass_section(cls: type, raw: Any, key: str, where: str) -> Any:
+    _expect(raw, dict, key, where)
+    names = {f.name: f for f in dataclasses.fields(cls)}
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name not in names:
+            raise ConfigError(f"unknown key {key}.{name}", path=where)
+        default = getattr(cls(), name)
+        if isinstance(default, tuple):
+            values[name] = _str_list(value, f"{key}.{name}", where)
+        elif isinstance(default, float):
+            values[name] = float(_expect(value, (int, float), f"{key}.{name}", where))
+        else:
+            values[name] = _expect(value, type(default), f"{key}.{name}", where)
+    return cls(**values)
+
+
+def parse_config(text: str, root: Path, where: str = CONFIG_NAME) -> Config:
+    """Validate ``postloc.toml`` text; every unknown key or bad value is a ConfigError."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", path=where) from None
+    for key in raw:
+        if key not in _TOP_KEYS:
+            raise ConfigError(f"unknown key {key!r}", path=where)
+    values: dict[str, Any] = {"root": root}
+    for key in ("source_language", "posts_dir", "locales_dir", "output_dir"):
+        if key in raw:
+            values[key] = _expect(raw[key], str, key, where)
+    if "target_languages" in raw:
+        values["target_languages"] = _str_list(raw["target_languages"], "target_languages", where)
+    if "front_matter_fields" in raw:
+        values["front_matter_fields"] = _str_list(
+            raw["front_matter_fields"], "front_matter_fields", where
+        )
+    engines = raw.get("engines", {})
+    _expect(engines, dict, "engines", where)
+    pins: dict[str, str] = {}
+    for key, value in engines.items():
+        if key == "argos":
+            values["argos"] = _dataclass_section(ArgosSettings, value, "engines.argos", where)
+        elif key == "libretranslate":
+            values["libretranslate"] = _dataclass_section(
+                LibreTranslateSettings, value, "engines.libretranslate", where
+            )
+        else:
+            _expect(value, str, f"engines.{key}", where)
+            if value not in ENGINE_NAMES:
+                raise ConfigError(
+                    f"engines.{key}: unknown engine {value!r} (one of {', '.join(ENGINE_NAMES)})",
+                    path=where,
+                )
+            if key == "default":
+                values["default_engine"] = value
+            else:
+                pins[key] = value
+    values["engine_by_language"] = pins
+    export = raw.get("export", {})
+    _expect(export, dict, "export", where)
+    for key, value in export.items():
+        if key not in _EXPORT_KEYS:
+            raise ConfigError(f"unknown key export.{key}", path=where)
+    if "include_machine_drafts" in export:
+        values["include_machine_drafts"] = _expect(
+            export["include_machine_drafts"], bool, "export.include_machine_drafts", where
+        )
+    if "min_translated" in export:
+        share = float(_expect(export["min_translated"], (int, float), "export.min_translated", where))
+        if not 0.0 <= share <= 1.0:
+            raise ConfigError("export.min_translated must be between 0 and 1", path=where)
+        values["min_translated"] = share
+    if "filename" in export:
+        values["filename"] = _expect(export["filename"], str, "export.filename", where)
+    config = Config(**values)
+    validate(config, where)
+    return config
+
+
+def validate(config: Config, where: str = CONFIG_NAME) -> None:
+    """Check values that depend on each other: languages, pins, filename pattern."""
+    validate_language(config.source_language, where)
+    for lang in config.target_languages:
+        validate_language(lang, where)
+    for lang in config.engine_by_language:
+        if lang not in config.target_languages:
+            raise ConfigError(f"engines.{lang}: not a target language", path=where)
+    if "{slug}" not in config.filename or "{lang}" not in config.filename:
+        raise ConfigError("export.filename must contain {lang} and {slug}", path=where)
+    try:
+        config.filename.format(lang="en", slug="x")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ConfigError(f"export.filename: bad pattern ({exc})", path=where) from None
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read ``postloc.toml`` (the given file, or the one in the current folder).
+
+    A missing default file yields the defaults, so postloc works in a bare
+    folder of posts; a missing explicitly named file is an error.
+    """
+    if path is None:
+        candidate = Path.cwd() / CONFIG_NAME
+        if not candidate.exists():
+            return Config(root=Path.cwd())
+    else:
+        candidate = Path(path)
+    try:
+        text = candidate.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError("configuration file not found", path=str(candidate)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PostlocError(f"cannot read configuration: {exc}", path=str(candidate)) from None
+    return parse_config(text, candidate.resolve().parent, where=str(candidate))

@@ -1,0 +1,1 @@
+"""Machine translation engines behind one protocol (see :mod:`postloc.engines.base`)."""

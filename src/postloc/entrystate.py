@@ -1,0 +1,88 @@
+"""What a catalogue entry *is*: reviewed, machine draft, human fuzzy, untranslated, obsolete.
+
+DESIGN.md defines these by flags and the ``MT:`` translator comment; this module
+is the single place that reads or writes that comment, so every command
+classifies entries the same way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Literal
+
+import polib
+
+State = Literal["reviewed", "machine", "fuzzy", "untranslated", "obsolete"]
+STATES: tuple[State, ...] = ("reviewed", "machine", "fuzzy", "untranslated", "obsolete")
+
+MT_PREFIX = "MT: "
+DAMAGED_FLAG = "markup-damaged"
+"""Flag set on a machine draft whose markup the engine broke (read by ``check``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MachineNote:
+    """The parsed ``MT: <engine> <version> <src>→<tgt> <hash>`` translator comment."""
+
+    engine: str
+    """Route name, e.g. ``apertium`` or ``apertium+es`` (pivot)."""
+    version: str
+    """Engine version string (one token)."""
+    source: str
+    """Source language code."""
+    target: str
+    """Target language code."""
+    digest: str
+    """Short hash of the machine output as written, to detect human edits."""
+
+    def render(self) -> str:
+        return f"{MT_PREFIX}{self.engine} {self.version} {self.source}→{self.target} {self.digest}"
+
+
+def output_digest(text: str) -> str:
+    """Short stable hash of a machine output (12 hex digits of SHA-256)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def parse_note(comment: str) -> MachineNote | None:
+    """Find the ``MT:`` line in a translator comment block; None when absent or malformed."""
+    for line in comment.splitlines():
+        if not line.startswith(MT_PREFIX):
+            continue
+        parts = line[len(MT_PREFIX) :].split()
+        if len(parts) != 4 or "→" not in parts[2]:
+            return None
+        source, _, target = parts[2].partition("→")
+        return MachineNote(parts[0], parts[1], source, target, parts[3])
+    return None
+
+
+def machine_note(entry: polib.POEntry) -> MachineNote | None:
+    """The entry's MT note if it is an *untouched* machine draft, else None.
+
+    A draft a person edited no longer matches its digest and counts as human
+    work from then on, exactly like a reviewed translation.
+    """
+    if not entry.msgstr or "fuzzy" not in entry.flags:
+        return None
+    note = parse_note(entry.tcomment or "")
+    if note is None or note.digest != output_digest(entry.msgstr):
+        return None
+    return note
+
+
+def without_note(tcomment: str) -> str:
+    """The translator comment with any ``MT:`` line removed (human comments kept)."""
+    return "\n".join(line for line in tcomment.splitlines() if not line.startswith(MT_PREFIX))
+
+
+def entry_state(entry: polib.POEntry) -> State:
+    """Classify one entry by DESIGN.md's rules."""
+    if entry.obsolete:
+        return "obsolete"
+    if not entry.msgstr and not any(entry.msgstr_plural.values() if entry.msgstr_plural else ()):
+        return "untranslated"
+    if "fuzzy" not in entry.flags:
+        return "reviewed"
+    return "machine" if machine_note(entry) is not None else "fuzzy"

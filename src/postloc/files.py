@@ -1,0 +1,89 @@
+"""The only place that writes files: atomic replacement and the project lock.
+
+Every write goes through :func:`atomic_write` (temp file in the same folder,
+fsync, rename) so a crash or Ctrl-C never leaves a truncated file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import Locked
+
+
+def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> bool:
+    """Write ``data`` to ``path`` atomically; return False (and touch nothing) if unchanged.
+
+    Skipping identical content keeps mtimes stable, which is what makes a
+    second ``sync`` a no-op for build tools and ``git status`` alike.
+    """
+    target = Path(path)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        if target.stat().st_size == len(payload) and target.read_bytes() == payload:
+            return False
+    except FileNotFoundError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    return True
+
+
+def remove_file(path: str | os.PathLike[str]) -> bool:
+    """Delete ``path`` if it exists; return whether something was removed."""
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def project_lock(lock_path: str | os.PathLike[str], wait: float = 0.0) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``lock_path`` so two syncs cannot interleave.
+
+    Waits up to ``wait`` seconds for another process to finish, then raises
+    :class:`Locked`. The kernel drops the lock if the holder dies, so a killed
+    run never leaves a stale lock behind.
+    """
+    path = Path(lock_path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise Locked(
+                        "another postloc process is running in this project; "
+                        "wait for it or remove nothing and retry",
+                        path=str(path),
+                    ) from None
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(fd)

@@ -1,0 +1,144 @@
+"""Bytes → :class:`~postloc.model.Post`: decoding, front matter, slug, and the line table.
+
+Everything downstream works with offsets into ``Post.text``, so this module
+also owns the line table (markdown-it's idea of a line: ``\\r\\n``, ``\\r`` or
+``\\n``) and the one Markdown dialect postloc reads.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Final
+
+from . import frontmatter
+from .errors import BadFrontMatter, BadPost
+from .model import Post
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+MAX_POST_BYTES: Final = 10 * 1024 * 1024
+"""Posts larger than this are refused: no blog post is, and parsing cost grows with size."""
+
+SLUG_RE: Final = re.compile(r"[a-z0-9][a-z0-9._-]*")
+"""DESIGN.md's slug pattern (also rejected: any ``..``)."""
+
+_BOM: Final = "\ufeff"
+_LINE_BREAK: Final = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK_BYTES: Final = re.compile(rb"\r\n|\r|\n")
+
+
+def markdown_parser() -> MarkdownIt:
+    """The Markdown dialect of postloc: CommonMark plus GFM tables and strikethrough."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table").enable("strikethrough")
+
+
+def line_starts(text: str) -> list[int]:
+    """Offsets where each line of ``text`` starts (line 1 starts at 0)."""
+    return [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+
+
+def line_number(starts: list[int], offset: int) -> int:
+    """1-based line holding ``offset``, given :func:`line_starts` of the text."""
+    return bisect.bisect_right(starts, offset)
+
+
+def newline_of(text: str) -> str:
+    """The first line ending of ``text`` (``\\n`` when it has none)."""
+    found = _LINE_BREAK.search(text)
+    return found.group() if found else "\n"
+
+
+def parse_post(data: bytes | str, path: str) -> Post:
+    """Decode and split one post; raise BadPost/BadFrontMatter naming ``path`` on bad input.
+
+    Decoding is strict UTF-8 (a BOM is removed and remembered); CRLF and bare
+    CR line endings are kept as they are in ``Post.text``.
+    """
+    text, bom = _decode(data, path)
+    starts = line_starts(text)
+    try:
+        fences = frontmatter.find_fences(text)
+    except BadFrontMatter as exc:
+        raise BadFrontMatter(exc.message, path=path, line=exc.line) from None
+    if fences is None:
+        mapping: dict[str, object] = {}
+        span = None
+        body_start = 0
+    else:
+        offset = fences.yaml_start
+
+        def line_of(index: int) -> int:
+            return line_number(starts, offset + index)
+
+        yaml_text = text[fences.yaml_start : fences.yaml_end]
+        try:
+            node = frontmatter.compose(yaml_text, line_of)
+            mapping = frontmatter.construct(node, line_of)
+        except BadFrontMatter as exc:
+            raise BadFrontMatter(exc.message, path=path, line=exc.line) from None
+        span = (fences.yaml_start, fences.yaml_end)
+        body_start = fences.body_start
+    return Post(
+        path=path,
+        slug=_slug(mapping, path),
+        text=text,
+        bom=bom,
+        front_matter=mapping,
+        front_matter_span=span,
+        body_start=body_start,
+        body_line=line_number(starts, body_start),
+        newline=newline_of(text),
+    )
+
+
+def _decode(data: bytes | str, path: str) -> tuple[str, bool]:
+    """Strict UTF-8 decoding with the size limit; returns (text without BOM, had BOM)."""
+    if isinstance(data, str):
+        if len(data) * 4 > MAX_POST_BYTES and len(data.encode("utf-8", "surrogatepass")) > (
+            MAX_POST_BYTES
+        ):
+            raise _too_big(path)
+        text = data
+    else:
+        if len(data) > MAX_POST_BYTES:
+            raise _too_big(path)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = len(_LINE_BREAK_BYTES.findall(data, 0, exc.start)) + 1
+            bad = data[exc.start]
+            raise BadPost(
+                f"not valid UTF-8 (byte 0x{bad:02x} at offset {exc.start}); save the file as UTF-8",
+                path=path,
+                line=line,
+            ) from None
+    if text.startswith(_BOM):
+        return text[1:], True
+    return text, False
+
+
+def _too_big(path: str) -> BadPost:
+    return BadPost(f"post is larger than {MAX_POST_BYTES // (1024 * 1024)} MB", path=path)
+
+
+def _slug(mapping: dict[str, object], path: str) -> str:
+    """Front matter ``slug:`` if present, else the file stem; must match DESIGN.md's pattern."""
+    if "slug" in mapping:
+        slug = mapping["slug"]
+        if not isinstance(slug, str):
+            raise BadPost(f"front matter slug must be a string, not {slug!r}", path=path)
+        origin = "front matter slug"
+    else:
+        slug = PurePosixPath(path.replace("\\", "/")).stem
+        origin = "file name"
+    if SLUG_RE.fullmatch(slug) is None or ".." in slug:
+        raise BadPost(
+            f"bad slug {slug!r} (from the {origin}): use lowercase letters, digits, '.', '_', '-'",
+            path=path,
+        )
+    return slug

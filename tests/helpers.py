@@ -1,0 +1,48 @@
+"""Shared test helpers: a throw-away project on disk and a snapshot of its files."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from postloc.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "source_posts" / "coalition-des-volontaires-paris.md"
+
+PSEUDO_CONFIG = """\
+source_language = "fr"
+target_languages = ["en", "es", "ca", "eo"]
+
+[engines]
+default = "pseudo"
+"""
+
+
+def make_project(root: Path, config: str = PSEUDO_CONFIG, posts: dict[str, str] | None = None) -> Path:
+    """A project folder with postloc.toml and posts (the sample post by default)."""
+    (root / "source_posts").mkdir(parents=True, exist_ok=True)
+    (root / "postloc.toml").write_text(config, encoding="utf-8")
+    if posts is None:
+        shutil.copy(SAMPLE, root / "source_posts" / SAMPLE.name)
+    else:
+        for name, text in posts.items():
+            (root / "source_posts" / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def run(root: Path, *args: str) -> Result:
+    """Run the CLI in ``root`` (stderr kept separate)."""
+    runner = CliRunner()
+    return runner.invoke(main, ["--config", str(root / "postloc.toml"), *args], catch_exceptions=False)
+
+
+def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under root (except .postloc/) with its bytes and mtime."""
+    files = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and ".postloc" not in path.parts:
+            files[path.relative_to(root).as_posix()] = (path.read_bytes(), path.stat().st_mtime_ns)
+    return files

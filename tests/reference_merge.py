@@ -1,0 +1,117 @@
+"""A slow, obviously correct ``update_catalogue`` to test the fast one against.
+
+Plain ``difflib.get_close_matches`` over every still-available old entry for
+every new msgid (Babel's all-pairs way), no index, no bookkeeping beyond a set
+of used entries. Singular entries only (plurals have their own unit tests).
+"""
+
+from __future__ import annotations
+
+import difflib
+
+import polib
+
+from postloc.catalogue import HEADER_FIELDS, PLACEHOLDER_DATE, TRANSLATOR_FIELDS
+
+
+def _key(entry: polib.POEntry) -> tuple[str | None, str]:
+    return (entry.msgctxt, entry.msgid)
+
+
+def _copy(template_entry: polib.POEntry) -> polib.POEntry:
+    return polib.POEntry(
+        msgctxt=template_entry.msgctxt,
+        msgid=template_entry.msgid,
+        comment=template_entry.comment,
+        occurrences=list(template_entry.occurrences),
+    )
+
+
+def reference_update(
+    template: polib.POFile,
+    catalogue: polib.POFile | None,
+    lang: str,
+    *,
+    plural_forms: str,
+    revision_date: str | None = None,
+) -> polib.POFile:
+    old_all = list(catalogue) if catalogue is not None else []
+    assert not any(e.msgid_plural for e in old_all), "reference handles singular entries only"
+    first: dict[tuple[str | None, str], polib.POEntry] = {}
+    for entry in [e for e in old_all if not e.obsolete] + [e for e in old_all if e.obsolete]:
+        first.setdefault(_key(entry), entry)
+    old = list(first.values())
+    template_keys = {_key(t) for t in template}
+    used: set[int] = set()
+
+    result = polib.POFile()
+    for tentry in template:
+        entry = _copy(tentry)
+        exact = first.get(_key(tentry))
+        if exact is not None:
+            used.add(id(exact))
+            entry.msgstr = exact.msgstr
+            entry.tcomment = exact.tcomment
+            entry.flags = list(exact.flags)
+            if "fuzzy" in entry.flags:
+                entry.flags = ["fuzzy"] + [f for f in entry.flags if f != "fuzzy"]
+            entry.previous_msgid = exact.previous_msgid
+            entry.previous_msgctxt = exact.previous_msgctxt
+        else:
+            choices: dict[str, polib.POEntry] = {}
+            for candidate in old:
+                if (
+                    id(candidate) not in used
+                    and _key(candidate) not in template_keys
+                    and candidate.msgid
+                    and candidate.msgstr
+                ):
+                    choices.setdefault(candidate.msgid.lower().strip(), candidate)
+            matches = difflib.get_close_matches(tentry.msgid.lower().strip(), list(choices), 1)
+            if matches:
+                lender = choices[matches[0]]
+                used.add(id(lender))
+                entry.msgstr = lender.msgstr
+                entry.tcomment = lender.tcomment
+                entry.flags = ["fuzzy"] + [f for f in lender.flags if f != "fuzzy"]
+                if "fuzzy" in lender.flags and lender.previous_msgid is not None:
+                    entry.previous_msgid = lender.previous_msgid
+                    entry.previous_msgctxt = lender.previous_msgctxt
+                else:
+                    entry.previous_msgid = lender.msgid
+                    entry.previous_msgctxt = lender.msgctxt
+        result.append(entry)
+    for entry in old:
+        if id(entry) not in used and entry.msgstr:
+            result.append(
+                polib.POEntry(
+                    msgctxt=entry.msgctxt,
+                    msgid=entry.msgid,
+                    msgstr=entry.msgstr,
+                    tcomment=entry.tcomment,
+                    flags=list(entry.flags),
+                    previous_msgid=entry.previous_msgid,
+                    previous_msgctxt=entry.previous_msgctxt,
+                    obsolete=True,
+                )
+            )
+
+    old_meta = catalogue.metadata if catalogue is not None else {}
+    meta = dict(template.metadata)
+    meta.update(
+        {
+            "Language": lang,
+            "Plural-Forms": plural_forms,
+            "PO-Revision-Date": revision_date or old_meta.get("PO-Revision-Date", PLACEHOLDER_DATE),
+            "Language-Team": f"{lang} <LL@li.org>",
+        }
+    )
+    meta.update({k: old_meta[k] for k in TRANSLATOR_FIELDS if k in old_meta})
+    names = list(dict.fromkeys([*HEADER_FIELDS, *template.metadata, *old_meta]))
+    result.metadata = {k: meta.get(k, old_meta.get(k, "")) for k in names}
+    if catalogue is not None:
+        result.header = catalogue.header
+        result.metadata_is_fuzzy = catalogue.metadata_is_fuzzy
+    else:
+        result.header = f"Translation of {template.metadata['Project-Id-Version']} into {lang}."
+    return result

@@ -1,0 +1,124 @@
+"""``make bench`` smoke test: the corpus generator and the results table, on 3 posts.
+
+No peer tool runs and nothing is timed; the benchmark itself is ``make bench``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _load(name: str) -> ModuleType:
+    """Import ``bench/<name>.py`` under a private name (bench/ is scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location(f"_bench_{name}", REPO / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+corpus = _load("corpus")
+results = _load("results")
+
+
+def _three() -> list:
+    return corpus.generate_corpus(corpus.load_material(REPO / "source_posts"), 3)
+
+
+def paragraphs(post) -> list[str]:
+    return [block.text for block in post.blocks if block.kind == "paragraph"]
+
+
+def test_corpus_posts_have_every_block_kind_and_about_thirty_segments() -> None:
+    posts = _three()
+    assert [post.slug for post in posts] == ["bench-00001", "bench-00002", "bench-00003"]
+    for post in posts:
+        kinds = {block.kind for block in post.blocks}
+        assert kinds == {"paragraph", "heading", "list", "table", "quote", "code", "image"}
+        assert 28 <= post.segments <= 36
+        text = post.render()
+        assert text.startswith("---\ntitle: ")
+        assert "\n```yaml\n" in text and "\n| Pays | Contribution |" in text
+        assert "\n- " in text and "\n> " in text and "\n## " in text and "![" in text
+
+
+def test_corpus_texts_differ_across_posts_and_are_reproducible() -> None:
+    posts = _three()
+    texts = [text for post in posts for text in paragraphs(post)]
+    assert len(texts) == len(set(texts))
+    assert len({post.description for post in posts}) == 3
+    assert [post.render() for post in _three()] == [post.render() for post in posts]
+
+
+def test_write_corpus_writes_once_and_removes_stale_posts(tmp_path: Path) -> None:
+    posts = _three()
+    (tmp_path / "old.md").write_text("stale\n", encoding="utf-8")
+    assert corpus.write_corpus(posts, tmp_path) == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{p.slug}.md" for p in posts]
+    assert corpus.write_corpus(posts, tmp_path) == 0
+
+
+def test_edit_corpus_changes_deletes_and_adds_paragraphs() -> None:
+    material = corpus.load_material(REPO / "source_posts")
+    posts = corpus.generate_corpus(material, 3)
+    edited, summary = corpus.edit_corpus(posts, material, changed=4, deleted=3, added=5)
+    assert (summary.changed, summary.deleted, summary.added) == (4, 3, 5)
+    before = {text for post in posts for text in paragraphs(post)}
+    after = {text for post in edited for text in paragraphs(post)}
+    assert len(before - after) == 4 + 3  # changed and deleted texts are gone
+    assert len(after - before) == 4 + 5  # changed and added texts are new
+    assert sum(len(paragraphs(p)) for p in edited) == sum(len(paragraphs(p)) for p in posts) + 2
+
+
+def test_edit_corpus_never_touches_more_than_half_the_paragraphs() -> None:
+    material = corpus.load_material(REPO / "source_posts")
+    posts = corpus.generate_corpus(material, 3)
+    _edited, summary = corpus.edit_corpus(posts, material)
+    total = sum(len(paragraphs(p)) for p in posts)
+    assert summary.changed + summary.deleted <= total // 2
+
+
+def test_touch_paragraph_edits_exactly_one_block() -> None:
+    post = _three()[0]
+    first = corpus.touch_paragraph(post, 1)
+    second = corpus.touch_paragraph(first, 2)
+    changed = [a for a, b in zip(post.blocks, second.blocks, strict=True) if a != b]
+    assert len(changed) == 1
+    assert paragraphs(second)[0].endswith("(révision 2)")
+    assert "(révision 1)" not in second.render()
+
+
+def test_table_shows_ratio_target_and_whether_it_is_met() -> None:
+    rows = [
+        results.Row("extract", 1.0, "md2po", 4.0, results.Target(0.5, True)),
+        results.Row("update", 2.0, "msgmerge --previous", 1.0, results.Target(1.0, True)),
+        results.Row("peak RSS", 250.4, target=results.Target(300, False), unit="MB"),
+        results.Row("translate, cold", 0.25),
+        results.Row("export", None, "po2md", 2.0, results.Target(0.5, True), note="failed"),
+    ]
+    lines = results.format_table(rows).splitlines()
+    assert lines[0].startswith("| step | postloc | peer | peer time | ratio (postloc/peer) |")
+    assert lines[2] == "| extract | 1.000 s | md2po | 4.000 s | 0.25× | ≤ 0.5× | yes |"
+    assert lines[3] == (
+        "| update | 2.000 s | msgmerge --previous | 1.000 s | 2.00× | ≤ 1× | **no** |"
+    )
+    assert lines[4] == "| peak RSS | 250 MB | — | — | — | ≤ 300 MB | yes |"
+    assert lines[5] == "| translate, cold | 0.250 s | — | — | — | — | — |"
+    assert lines[6] == "| export (failed) | n/a | po2md | 2.000 s | — | ≤ 0.5× | — |"
+
+
+def test_results_document_has_table_notes_and_machine() -> None:
+    rows = [results.Row("extract", 1.0, "md2po", 4.0, results.Target(0.5, True))]
+    machine = results.machine_description({"postloc": "0.1.0"})
+    text = results.render_results(rows, machine, ["a note"], "make bench")
+    assert text.startswith("# postloc benchmark results\n")
+    assert "| extract | 1.000 s | md2po |" in text
+    assert "- a note" in text
+    assert "- postloc 0.1.0" in text
+    assert any(line.startswith("- CPU: ") for line in machine)
