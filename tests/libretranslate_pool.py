@@ -208,6 +208,8 @@ class LTPool:
         (self.guard / "sitecustomize.py").write_text(_GUARD, encoding="utf-8")
         self.home = argos_tiny.argos_environment(self.root / "argos")
         self.servers: list[Server] = []
+        self.extra_env: dict[str, str] = {}
+        """Added to every server started afterwards (e.g. ``ARGOS_INTRA_THREADS``)."""
 
     def environment(self) -> dict[str, str]:
         """Only what the servers need: no proxy, no ``LT_*`` leaking from the caller."""
@@ -221,6 +223,7 @@ class LTPool:
             "ORT_DISABLE_TELEMETRY": "1",
             "PYTHONPATH": str(self.guard),
             "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
         }
 
     def install_packages(self, packages: Sequence[Path]) -> None:
@@ -276,6 +279,25 @@ class LTPool:
     def guarded_pids(self) -> set[int]:
         """Processes in which the guard was loaded."""
         return {int(p.name.split("-")[1]) for p in self.guard.glob("armed-*")}
+
+
+def sample_segments(count: int = 500) -> list[str]:
+    """Distinct engine texts, as the markup wrapper renders them for an ``html`` engine, with
+    bold, italic and link tags, escaped ``&``/``<`` and an order marker ``<code id=1000+i>``."""
+    lines = argos_tiny.corpus_lines()
+    texts = []
+    for i in range(count):
+        words = lines[i % len(lines)].rstrip(".").split()
+        middle = len(words) // 2
+        first, second = " ".join(words[:middle]), " ".join(words[middle:])
+        if i % 3 == 0:
+            body = f'<b id="1">{first}</b> {second} &amp; &lt;{i}&gt;'
+        elif i % 3 == 1:
+            body = f'{first} <i id="1">{second}</i> <a id="2">lien {i}</a>'
+        else:
+            body = f"{first} {second} numéro {i}"
+        texts.append(f'{body}. <code id="{1000 + i}"></code>')
+    return texts
 
 
 def build_packages(workdir: Path) -> list[Path]:

@@ -106,7 +106,9 @@ def table(draw: st.DrawFn) -> list[str]:
         return f"| {inner} |" if edge else inner
 
     header = draw(st.lists(cell.filter(bool), min_size=columns, max_size=columns))
-    aligns = draw(st.lists(st.sampled_from(("---", ":--", "--:", ":-:")), min_size=columns, max_size=columns))
+    aligns = draw(
+        st.lists(st.sampled_from(("---", ":--", "--:", ":-:")), min_size=columns, max_size=columns)
+    )
     rows = draw(st.lists(st.lists(cell, min_size=columns, max_size=columns), max_size=3))
     return [row(header), row(aligns), *(row(r) for r in rows if edge or any(r))]
 
@@ -140,7 +142,11 @@ def bullet_list(draw: st.DrawFn, single_line: bool, depth: int) -> list[str]:
 
 @st.composite
 def block_quote(draw: st.DrawFn, single_line: bool, depth: int) -> list[str]:
-    inner = draw(blocks(single_line, depth - 1, max_size=3)) if depth > 0 else draw(paragraph(single_line))
+    inner = (
+        draw(blocks(single_line, depth - 1, max_size=3))
+        if depth > 0
+        else draw(paragraph(single_line))
+    )
     marker = draw(st.sampled_from(("> ", ">")))
     return [f"{marker}{line}" if line else ">" for line in inner]
 

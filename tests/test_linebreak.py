@@ -81,8 +81,11 @@ def test_every_table_run_has_libunistring_class_and_width() -> None:
     starts = linebreak._CLASS_STARTS + [0x110000]
     probes = {cp for a, b in zip(starts, starts[1:], strict=False) for cp in (a, b - 1)}
     probes = {cp for cp in probes if not 0xD800 <= cp < 0xE000}
-    reference = {name: chr(cp) for cp in sorted(probes, reverse=True)
-                 for name in [linebreak.line_class(chr(cp))]}
+    reference = {
+        name: chr(cp)
+        for cp in sorted(probes, reverse=True)
+        for name in [linebreak.line_class(chr(cp))]
+    }
     for cp in sorted(probes):
         char = chr(cp)
         assert linebreak.char_width(char) == _UC_WIDTH(cp, b"UTF-8"), hex(cp)
@@ -111,6 +114,23 @@ def test_random_strings_break_like_libunistring() -> None:
         no_break = set(rng.sample(range(len(text)), rng.randint(0, len(text) // 3)))
         expected = unistring_wrap(text, width, start, no_break)
         assert linebreak.wrap_points(text, width, start, no_break) == expected, ascii(text)
+
+
+def test_text_without_context_classes_takes_the_fast_path_and_agrees() -> None:
+    plain = [
+        c for c in SAMPLES if linebreak.line_class(c) not in ("BK", "CM", "ZWJ", "ZW", "RI", "HL")
+    ]
+    plain += ["mot ", "un ", "deux ", "\u00e9t\u00e9 ", "**gras** ", "[lien](https://a.fr/b-c) "]
+    rng = random.Random(99)
+    for _ in range(2000):
+        text = "".join(rng.choice(plain) for _ in range(rng.randint(1, 40)))
+        assert not linebreak._SPECIAL.search(text.translate(linebreak._CLASS_LETTERS))
+        expected = [(i, k) for i, k in enumerate(unistring_possible(text)) if k != PROHIBITED]
+        assert linebreak._opportunities(text) == expected, ascii(text)
+        width, start = rng.randint(5, 78), rng.randint(0, 10)
+        assert linebreak.wrap_points(text, width, start) == unistring_wrap(
+            text, width, start, set()
+        )
 
 
 @settings(max_examples=300, deadline=None)

@@ -102,7 +102,7 @@ def segment_texts(text: str) -> list[str]:
 
 
 def assert_wrapped(text: str) -> None:
-    post, segments, out = rebuilt(text, lambda s: f"« {s.text} »")
+    _post, segments, out = rebuilt(text, lambda s: f"« {s.text} »")
     assert tags(render(out)) == tags(render(text))
     assert code_blocks(out) == code_blocks(text)
     again = segment_texts(out)  # same segments, each wrapped (a block start may be escaped)
@@ -176,9 +176,7 @@ def test_crlf_and_bom_survive_a_real_translation() -> None:
 
 # -- generated posts ------------------------------------------------------------
 
-_settings = settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+_settings = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @_settings

@@ -60,6 +60,16 @@ def lang_option(func: F) -> F:
     )(func)
 
 
+def jobs_option(func: F) -> F:
+    return click.option(
+        "--jobs",
+        type=click.IntRange(1, 64),
+        default=1,
+        show_default=True,
+        help="Language pairs translated in parallel processes.",
+    )(func)
+
+
 def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")(func)
 
@@ -128,15 +138,18 @@ def update(state: State, langs: tuple[str, ...]) -> None:
 @main.command()
 @lang_option
 @click.option("--engine", type=click.Choice(ENGINE_NAMES), help="Override the configured engine.")
+@jobs_option
 @json_option
 @pass_state
-def translate(state: State, langs: tuple[str, ...], engine: str | None, as_json: bool) -> None:
+def translate(
+    state: State, langs: tuple[str, ...], engine: str | None, jobs: int, as_json: bool
+) -> None:
     """Machine drafts for entries with no translation."""
     from .pipeline import translate as run
 
     project = state.project()
     with _lock(project):
-        report, writes = run(project, langs, engine, notify=state.reporter.detail)
+        report, writes = run(project, langs, engine, notify=state.reporter.detail, jobs=jobs)
     if as_json:
         emit_json(report.to_json())
     else:
@@ -187,9 +200,17 @@ def export(
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 if catalogues are stale.")
 @lang_option
 @click.option("--engine", type=click.Choice(ENGINE_NAMES), help="Override the configured engine.")
+@jobs_option
 @json_option
 @pass_state
-def sync(state: State, check: bool, langs: tuple[str, ...], engine: str | None, as_json: bool) -> None:
+def sync(
+    state: State,
+    check: bool,
+    langs: tuple[str, ...],
+    engine: str | None,
+    jobs: int,
+    as_json: bool,
+) -> None:
     """extract + update + translate + export."""
     from .sync import run_sync
 
@@ -201,7 +222,7 @@ def sync(state: State, check: bool, langs: tuple[str, ...], engine: str | None, 
         state.reporter.notice("catalogues are up to date")
         return
     with _lock(project, wait=60.0):
-        result = run_sync(project, langs, engine, notify=state.reporter.detail)
+        result = run_sync(project, langs, engine, notify=state.reporter.detail, jobs=jobs)
     if as_json:
         emit_json(result.to_json(project))
         return

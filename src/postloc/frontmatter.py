@@ -77,8 +77,8 @@ def find_fences(text: str) -> Fences | None:
 class _StrictLoader(yaml.SafeLoader):
     """SafeLoader that refuses anchors and aliases before composing anything."""
 
-    def compose_node(self, parent: Node | None, index: object) -> Node | None:
-        event = self.peek_event()
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, AliasEvent) or getattr(event, "anchor", None) is not None:
             raise yaml.MarkedYAMLError(
                 problem="YAML anchors and aliases are not allowed in front matter",

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import base64
 import bisect
+import re
 import zlib
 from collections.abc import Collection
-from functools import lru_cache
+from itertools import accumulate
 
 CLASSES = (
     "BK",
@@ -176,22 +177,40 @@ def _load() -> tuple[list[int], list[int], list[int], list[int]]:
 _CLASS_STARTS, _CLASS_VALUES, _WIDTH_STARTS, _WIDTH_VALUES = _load()
 
 
-@lru_cache(maxsize=4096)
-def _char_info(char: str) -> tuple[int, int]:
+def _info(char: str) -> tuple[int, int]:
+    """Line break class index and display width of one character."""
     cp = ord(char)
     klass = _CLASS_VALUES[bisect.bisect_right(_CLASS_STARTS, cp) - 1]
     width = _WIDTH_VALUES[bisect.bisect_right(_WIDTH_STARTS, cp) - 1]
     return klass, width
 
 
+class _Translation(dict[int, str]):
+    """A ``str.translate`` table filled on demand: one letter per class, or a width digit."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self.index = index
+
+    def __missing__(self, cp: int) -> str:
+        value = _info(chr(cp))[self.index]
+        letter = chr(0x41 + value) if self.index == 0 else str(max(value, 0))
+        self[cp] = letter
+        return letter
+
+
+_CLASS_LETTERS = _Translation(0)
+_WIDTH_DIGITS = _Translation(1)
+
+
 def line_class(char: str) -> str:
     """The resolved UAX #14 class of ``char`` (``AL``, ``SP``, ``GL`` …)."""
-    return CLASSES[_char_info(char)[0]]
+    return CLASSES[_info(char)[0]]
 
 
 def char_width(char: str) -> int:
     """Display columns of ``char`` as libunistring counts them (-1 for control characters)."""
-    return _char_info(char)[1]
+    return _info(char)[1]
 
 
 POSSIBLE, PROHIBITED, MANDATORY = "possible", "prohibited", "mandatory"
@@ -204,7 +223,7 @@ def possible_linebreaks(text: str) -> list[str]:
     seen_space = False
     ri_count = 0
     for i, char in enumerate(text):
-        prop = _char_info(char)[0]
+        prop = _info(char)[0]
         if prop <= CR:
             result[i] = MANDATORY
             last_prop = BK
@@ -245,37 +264,128 @@ def possible_linebreaks(text: str) -> list[str]:
     return result
 
 
+def _letter(name: str) -> str:
+    return chr(0x41 + CLASSES.index(name))
+
+
+_SP = _letter("SP")
+_WORD = _letter("AL") + _letter("NU")
+_SPECIAL = re.compile(
+    "[" + "".join(map(_letter, ("BK", "CR", "ZW", "CM", "ZWJ", "RI", "HL"))) + "]"
+)
+# Spaces between two letters/digits always allow a break; other space runs need the table.
+_WORD_SPACES = re.compile(f"(?<=[{_WORD}]){_SP}+(?=[{_WORD}])")
+_OTHER_SPACES = re.compile(
+    f"(?<=[^{_SP}{_WORD}]){_SP}+(?=[^{_SP}])|(?<=[^{_SP}]){_SP}+(?=[^{_SP}{_WORD}])"
+)
+_NOT_WORD = re.compile(f"[^{_SP}{_WORD}]")
+_RULES = {
+    (chr(0x41 + _FIRST_PAIR_CLASS + a), chr(0x41 + _FIRST_PAIR_CLASS + b)): rule
+    for a, row in enumerate(_PAIRS)
+    for b, rule in enumerate(row)
+}
+
+
+def _opportunities(text: str) -> tuple[list[int], list[int]]:
+    """Break opportunities in ``text``: (possible positions, mandatory positions), sorted.
+
+    Text without the classes that need context (marks, joiners, regional
+    indicators, Hebrew, hard breaks) is the usual case; there every rule is a
+    pair lookup, either across a run of spaces or between two adjacent
+    characters, and adjacent letters and digits never allow a break, so only
+    space runs and punctuation need looking at, mostly by regular expression.
+    Anything else takes the character-by-character loop of
+    :func:`possible_linebreaks`.
+    """
+    classes = text.translate(_CLASS_LETTERS)
+    if _SPECIAL.search(classes):
+        kinds = possible_linebreaks(text)
+        return (
+            [i for i, kind in enumerate(kinds) if kind == POSSIBLE],
+            [i for i, kind in enumerate(kinds) if kind == MANDATORY],
+        )
+    found = [match.end() for match in _WORD_SPACES.finditer(classes)]
+    for match in _OTHER_SPACES.finditer(classes):
+        before, after = match.start() - 1, match.end()
+        if _RULES[classes[before], classes[after]] != "P":
+            found.append(after)
+    for match in _NOT_WORD.finditer(classes):
+        k = match.start()
+        for a in (k - 1, k):
+            pair = classes[a : a + 2] if a >= 0 else ""
+            if len(pair) == 2 and _SP not in pair and _RULES[pair[0], pair[1]] == "D":
+                found.append(a + 1)
+    return sorted(set(found)), []
+
+
 def wrap_points(
-    text: str, width: int, start_column: int, no_break_before: Collection[int] = ()
+    text: str, width: int, start_column: int, no_break: Collection[int] = ()
 ) -> list[int]:
     """Indices where ``text`` must start a new line to fit ``width`` columns.
 
-    ``start_column`` is the column of the first character; ``no_break_before``
-    holds indices where breaking is forbidden whatever UAX #14 says (msgcat uses
-    it to keep escape sequences whole). Greedy like libunistring: a piece that
-    does not fit moves to the next line, a piece too long for any line stays long.
+    ``start_column`` is the column of the first character; ``no_break`` holds
+    indices where breaking is forbidden whatever UAX #14 says (msgcat uses it to
+    keep escape sequences whole). Greedy like libunistring: a piece that does
+    not fit moves to the next line, a piece too long for any line stays long.
     """
-    breaks = possible_linebreaks(text)
+    if text.isascii() and text.isprintable():
+        columns = None
+        total = len(text)
+    else:
+        columns = list(accumulate(map(int, text.translate(_WIDTH_DIGITS)), initial=0))
+        total = columns[-1]
+    if start_column + total <= width:
+        return []
+    possible, mandatory = _opportunities(text)
+    if no_break:
+        possible = [i for i in possible if i not in no_break]
+        mandatory = [i for i in mandatory if i not in no_break]
+    if mandatory:
+        return _wrap_with_hard_breaks(possible, mandatory, columns, total, width, start_column)
+    # Jump from line end to line end: the first opportunity past the width ends the
+    # line at the opportunity before it (libunistring's greedy loop, per line).
+    at = possible if columns is None else [columns[i] for i in possible]
+    points: list[int] = []
+    low, base, line_start = 0, start_column, 0
+    while True:
+        first_over = bisect.bisect_right(at, width - base + line_start, low)
+        end = max(first_over - 1, 0)
+        if end + 1 >= len(possible):
+            break
+        points.append(possible[end])
+        low, base, line_start = end + 2, 0, at[end]
+    if possible and base + total - line_start > width:
+        points.append(possible[-1])
+    return points
+
+
+def _wrap_with_hard_breaks(
+    possible: list[int],
+    mandatory: list[int],
+    columns: list[int] | None,
+    total: int,
+    width: int,
+    start_column: int,
+) -> list[int]:
+    """libunistring's loop verbatim, for the rare text holding U+2028 and the like."""
+
+    def span(begin: int, end: int) -> int:
+        return end - begin if columns is None else columns[end] - columns[begin]
+
+    kinds = {i: POSSIBLE for i in possible} | {i: MANDATORY for i in mandatory}
     points: list[int] = []
     last: int | None = None
-    last_column = start_column
-    piece = 0
-    for i, char in enumerate(text):
-        kind = PROHIBITED if i in no_break_before else breaks[i]
-        if kind != PROHIBITED and last is not None and last_column + piece > width:
+    last_column, piece_start = start_column, 0
+    for position in sorted(kinds):
+        piece = span(piece_start, position)
+        if last is not None and last_column + piece > width:
             points.append(last)
             last_column = 0
-        if kind == MANDATORY:
-            last = None
-            last_column = piece = 0
-            continue
-        if kind == POSSIBLE:
-            last = i
-            last_column += piece
-            piece = 0
-        w = _char_info(char)[1]
-        if w > 0:
-            piece += w
-    if last is not None and last_column + piece > width:
+        if kinds[position] == MANDATORY:
+            last, last_column, piece_start = None, 0, position + 1
+        else:
+            last, last_column, piece_start = position, last_column + piece, position
+    rest = total - (piece_start if columns is None else columns[piece_start])
+    if last is not None and last_column + rest > width:
         points.append(last)
     return points

@@ -30,7 +30,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -229,8 +229,19 @@ _CLOSE = {"em_close": "em", "strong_close": "strong", "s_close": "s", "link_clos
 _ATOMS = {"code_inline": "code", "html_inline": "html", "image": "image", "hardbreak": "break"}
 
 
+_MARKUP_CHARS = re.compile(r"[*_\[\]<>`&\\~!\n\r⟦⟧]| {2}")
+"""Characters that can start inline markup; text without any of them is plain prose."""
+
+
+@lru_cache(maxsize=8192)
 def _parse(text: str) -> tuple[Node, ...]:
-    """The skeleton of ``text``; one ``unparsed`` atom if it would not rebuild ``text`` exactly."""
+    """The skeleton of ``text``; one ``unparsed`` atom if it would not rebuild ``text`` exactly.
+
+    Prose without a markup character skips markdown-it (most segments), and results
+    are cached: the same msgid is protected once per target language.
+    """
+    if not _MARKUP_CHARS.search(text):
+        return (Text(text),) if text else ()
     try:
         nodes = _build(_parser().parseInline(text, {"references": _AnyReference()})[0].children)
     except (ValueError, KeyError, IndexError):

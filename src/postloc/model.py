@@ -61,10 +61,14 @@ class Post:
 class Segment:
     """One translatable occurrence: a msgid plus where it sits in the post.
 
-    ``text`` is inline Markdown exactly as written, except that soft line
-    breaks (with the continuation line's prefix and indentation) become one
-    space and a hard line break is written ``\\`` + newline (``  `` + newline
-    only when the text before it already ends with a backslash).
+    ``text`` is the inline Markdown exactly as written, on one line: a soft
+    line break (with the next line's container prefix and indentation)
+    becomes one space. A hard break stays, written ``\\`` + newline; the
+    author's two trailing spaces are kept instead when a backslash would
+    change the text before it (after ``\\``, ``*``, ``_``, ``~``). A newline
+    inside a code span, inline HTML or a link title becomes a space, the
+    next line's indentation kept. Front-matter values are the YAML string,
+    stripped of surrounding whitespace.
     """
 
     text: str

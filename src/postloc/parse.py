@@ -47,6 +47,32 @@ def line_number(starts: list[int], offset: int) -> int:
     return bisect.bisect_right(starts, offset)
 
 
+class LineTable:
+    """Lines of a post's text as markdown-it sees them, for turning line numbers into offsets."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = line_starts(text)
+
+    def start(self, index: int) -> int:
+        """Offset where 0-based line ``index`` starts."""
+        return self.starts[index]
+
+    def content(self, index: int) -> str:
+        """Line ``index`` (0-based) without its line ending, NUL replaced as markdown-it does."""
+        start = self.starts[index]
+        if index + 1 < len(self.starts):
+            end = self.starts[index + 1]
+            end -= 2 if self.text.startswith("\r\n", end - 2) else 1
+        else:
+            end = len(self.text)
+        return self.text[start:end].replace("\0", "\ufffd")
+
+    def number(self, offset: int) -> int:
+        """1-based line holding ``offset``."""
+        return line_number(self.starts, offset)
+
+
 def newline_of(text: str) -> str:
     """The first line ending of ``text`` (``\\n`` when it has none)."""
     found = _LINE_BREAK.search(text)

@@ -8,7 +8,7 @@ computation without the writes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,26 +54,33 @@ class WriteReport:
     """Files already up to date."""
 
 
-def load_posts(project: Project, slugs: Sequence[str] = ()) -> list[LoadedPost]:
-    """Parse and segment the posts (all, or those with the given slugs); any error stops all."""
+def parse_one(project: Project, path: Path) -> LoadedPost:
+    """Read, parse and segment one post file."""
     from .parse import parse_post
     from .segment import segment_post
 
+    post = parse_post(project.read_post_bytes(path), project.relative(path))
+    return LoadedPost(post, tuple(segment_post(post, project.config.front_matter_fields)))
+
+
+def load_posts(project: Project, slugs: Sequence[str] = ()) -> list[LoadedPost]:
+    """Parse and segment the posts (all, or those with the given slugs); any error stops all."""
     loaded: list[LoadedPost] = []
     seen: dict[str, str] = {}
     for path in project.post_files():
-        where = project.relative(path)
-        post = parse_post(project.read_post_bytes(path), where)
-        if post.slug in seen:
-            raise BadPost(f"slug {post.slug!r} is also used by {seen[post.slug]}", path=where)
-        seen[post.slug] = where
-        if slugs and post.slug not in slugs:
-            continue
-        segments = segment_post(post, project.config.front_matter_fields)
-        loaded.append(LoadedPost(post, tuple(segments)))
+        item = parse_one(project, path)
+        slug, where = item.post.slug, item.post.path
+        if slug in seen:
+            raise BadPost(f"slug {slug!r} is also used by {seen[slug]}", path=where)
+        seen[slug] = where
+        if not slugs or slug in slugs:
+            loaded.append(item)
     missing = sorted(set(slugs) - set(seen))
     if missing:
-        raise BadPost(f"no post with slug {', '.join(missing)}", path=project.relative(project.config.posts_path))
+        raise BadPost(
+            f"no post with slug {', '.join(missing)}",
+            path=project.relative(project.config.posts_path),
+        )
     return loaded
 
 
@@ -148,10 +155,15 @@ def extract(project: Project, slugs: Sequence[str] = ()) -> WriteReport:
     return report
 
 
-def read_templates(project: Project) -> dict[Path, polib.POFile]:
+def read_templates_paths(project: Project) -> list[Path]:
+    """Template files on disk, sorted."""
     folder = project.config.locales_path / "templates"
+    return sorted(folder.glob("*.pot")) if folder.is_dir() else []
+
+
+def read_templates(project: Project) -> dict[Path, polib.POFile]:
     templates: dict[Path, polib.POFile] = {}
-    for path in sorted(folder.glob("*.pot")) if folder.is_dir() else []:
+    for path in read_templates_paths(project):
         po = project.read_catalogue(path)
         if po is not None:
             templates[path] = po
@@ -175,10 +187,8 @@ def update(
     return report
 
 
-def save_if_changed(path: Path, po: polib.POFile, before: str) -> bool:
-    """Write a catalogue the pipeline changed in place; ``PO-Revision-Date`` moves only then."""
-    if dump(po) == before:
-        return False
+def save_drafted(path: Path, po: polib.POFile) -> bool:
+    """Write a catalogue that received drafts; its ``PO-Revision-Date`` moves with it."""
     po.metadata["PO-Revision-Date"] = now_stamp()
     return atomic_write(path, dump(po))
 
@@ -188,16 +198,22 @@ def translate(
     languages: Sequence[str] = (),
     engine: str | None = None,
     notify: Notify = _quiet,
+    *,
+    slugs: Sequence[str] | None = None,
+    jobs: int = 1,
+    loaded: Mapping[Path, polib.POFile] | None = None,
 ) -> tuple[TranslateReport, WriteReport]:
     """Machine drafts for every pending entry, one batched stream per language pair.
 
     Routes for all languages are resolved first, so a missing engine fails
-    before any file is touched.
+    before any file is touched. ``slugs`` limits the work to those posts;
+    ``jobs`` > 1 runs language pairs in parallel processes; ``loaded`` passes
+    catalogues already in memory (sync), which are updated in place.
     """
     from .engines.registry import EngineRegistry
     from .machine import MachineTranslator
     from .memory import TranslationMemory
-    from .translate import TranslateReport, translate_catalogues
+    from .translate import TranslateReport, is_human, is_pending, translate_catalogues
 
     langs = project.languages(languages)
     registry = EngineRegistry(project.config)
@@ -206,41 +222,79 @@ def translate(
         lang: registry.route(engine or project.config.engine_for(lang), source, lang)
         for lang in langs
     }
-    templates = read_templates(project)
-    work: dict[str, list[tuple[Path, polib.POFile, str]]] = {}
+    stems = [p.stem for p in read_templates_paths(project)]
+    if slugs is not None:
+        wanted = set(slugs)
+        stems = [stem for stem in stems if stem in wanted]
+    if jobs > 1 and len(langs) > 1:
+        return _translate_parallel(project, langs, engine, stems, jobs)
+    work: dict[str, list[tuple[Path, polib.POFile]]] = {}
+    untouched_human = 0
     for lang in langs:
-        for template_path in templates:
-            path = project.catalogue_path(lang, template_path.stem)
-            po = project.read_catalogue(path, lang)
+        for stem in stems:
+            path = project.catalogue_path(lang, stem)
+            po = loaded.get(path) if loaded is not None else None
+            if po is None:
+                po = project.read_catalogue(path, lang)
             if po is None:
                 raise BadCatalogue(
                     "catalogue missing; run postloc update first", path=project.relative(path)
                 )
-            work.setdefault(lang, []).append((path, po, dump(po)))
-    total = TranslateReport()
+            if any(is_pending(entry) for entry in po):
+                work.setdefault(lang, []).append((path, po))
+            else:
+                untouched_human += sum(1 for entry in po if is_human(entry))
+    total = TranslateReport(skipped_human=untouched_human)
     writes = WriteReport()
     memory = TranslationMemory(project.memory_path)
     try:
         for lang in langs:
             items = work.get(lang, [])
-            before = {path: text for path, _po, text in items}
             translator = MachineTranslator(routes[lang], source, lang, memory)
-            notify(f"translating {lang} with {routes[lang].name}")
+            notify(f"translating {lang} with {routes[lang].name}: {len(items)} catalogue(s)")
+            saved: set[Hashable] = set()
 
-            def save(key: Hashable, po: polib.POFile, before: dict[Path, str] = before) -> None:
+            def save(key: Hashable, po: polib.POFile, saved: set[Hashable] = saved) -> None:
                 assert isinstance(key, Path)
-                if save_if_changed(key, po, before[key]):
+                saved.add(key)
+                if save_drafted(key, po):
                     writes.written.append(key)
-                before[key] = dump(po)
 
-            report = translate_catalogues(
-                [(path, po) for path, po, _ in items], translator, on_complete=save
-            )
-            for path, po, _text in items:
-                save(path, po)
+            report = translate_catalogues(items, translator, on_complete=save)
+            for path, po in items:
+                if path not in saved:
+                    save(path, po)
             total.add(report)
     finally:
         memory.close()
+    return total, writes
+
+
+def _translate_one_language(
+    args: tuple[Project, str, str | None, list[str]],
+) -> tuple[TranslateReport, list[Path]]:
+    project, lang, engine, stems = args
+    report, writes = translate(project, [lang], engine, slugs=stems)
+    return report, writes.written
+
+
+def _translate_parallel(
+    project: Project, langs: Sequence[str], engine: str | None, stems: list[str], jobs: int
+) -> tuple[TranslateReport, WriteReport]:
+    """One process per language pair (engines hold no shared state; the memory is SQLite/WAL)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from .translate import TranslateReport
+
+    total, writes = TranslateReport(), WriteReport()
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(langs)), mp_context=context) as pool:
+        for report, written in pool.map(
+            _translate_one_language, [(project, lang, engine, stems) for lang in langs]
+        ):
+            total.add(report)
+            writes.written.extend(written)
     return total, writes
 
 

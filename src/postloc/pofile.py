@@ -259,20 +259,20 @@ def _wrap(prefix: str, name: str, value: str, wrap: bool = True) -> tuple[str, .
             return tuple(lines)
 
 
+_ESCAPE_TABLE = str.maketrans({char: "\\" + letter for char, letter in _ESCAPES.items()})
+_ESCAPE_TABLE.update({ord("\\"): "\\\\", ord('"'): '\\"'})
+_ESCAPED_PAIR = re.compile(r"\\.", re.DOTALL)
+
+
 def _escape(portion: str) -> tuple[str, frozenset[int]]:
     """Escape like gettext and list the positions inside escape sequences (never broken)."""
-    out: list[str] = []
-    no_break: set[int] = set()
-    for char in portion:
-        if char in _ESCAPES or char in '\\"':
-            out.append("\\")
-            no_break.add(len(out))
-            out.append(_ESCAPES.get(char, char))
-        else:
-            out.append(char)
+    escaped = portion.translate(_ESCAPE_TABLE)
+    if "\\" not in escaped:
+        return escaped, frozenset()
+    no_break = {match.start() + 1 for match in _ESCAPED_PAIR.finditer(escaped)}
     if portion.endswith("\n"):
-        no_break.add(len(out) - 2)
-    return "".join(out), frozenset(no_break)
+        no_break.add(len(escaped) - 2)
+    return escaped, frozenset(no_break)
 
 
 # ---------------------------------------------------------------- reading

@@ -8,13 +8,15 @@ files go, what counts as stale (an export whose post or language is gone) and
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import polib
+
 from .export import ExportOutcome, Format, export_post
 from .files import atomic_write, remove_file
-from .pipeline import load_posts
+from .pipeline import LoadedPost, load_posts
 from .project import Project
 
 
@@ -85,22 +87,30 @@ def export_project(
     min_translated: float | None = None,
     fmt: Format = "md",
     prune: bool = False,
+    posts: Sequence[LoadedPost] | None = None,
+    live_slugs: set[str] | None = None,
+    loaded: Mapping[Path, polib.POFile] | None = None,
 ) -> ExportReport:
-    """Write every localized post; report (and with ``prune`` delete) stale ones."""
+    """Write every localized post; report (and with ``prune`` delete) stale ones.
+
+    ``posts`` limits the export to already-parsed posts (incremental sync);
+    ``live_slugs`` then names every existing post for the stale-file report;
+    ``loaded`` passes catalogues already in memory.
+    """
     config = project.config
     langs = project.languages(languages)
     only_reviewed = (not config.include_machine_drafts) if reviewed_only is None else reviewed_only
     threshold = config.min_translated if min_translated is None else min_translated
     suffix = ".html" if fmt == "html" else ".md"
     target = out or config.output_path
-    posts = load_posts(project)
-    catalogues = {
-        (item.post.slug, lang): project.read_catalogue(
-            project.catalogue_path(lang, item.post.slug), lang
-        )
-        for item in posts
-        for lang in langs
-    }
+    if posts is None:
+        posts = load_posts(project)
+    catalogues: dict[tuple[str, str], polib.POFile | None] = {}
+    for item in posts:
+        for lang in langs:
+            path = project.catalogue_path(lang, item.post.slug)
+            known = loaded.get(path) if loaded is not None else None
+            catalogues[(item.post.slug, lang)] = known or project.read_catalogue(path, lang)
     report = ExportReport()
     for item in posts:
         for lang in langs:
@@ -116,7 +126,8 @@ def export_project(
             path = project.export_path(lang, item.post.slug, target, suffix)
             written = outcome.text is not None and atomic_write(path, outcome.text)
             report.posts.append(PostExport(item.post.slug, lang, path, outcome, written))
-    live = {(item.post.slug, lang) for item in posts for lang in config.target_languages}
+    slugs = live_slugs if live_slugs is not None else {item.post.slug for item in posts}
+    live = {(slug, lang) for slug in slugs for lang in config.target_languages}
     report.stale = stale_exports(project, target, live, suffix)
     if prune:
         report.pruned = [path for path in report.stale if remove_file(path)]

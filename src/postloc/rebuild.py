@@ -4,9 +4,10 @@ Each translated segment's span is replaced; nothing else is rewritten, so
 code, HTML, list markers, YAML comments and line endings come out as the
 author wrote them. A translation is made safe for where it lands: one line
 (a newline would change block structure) except where Markdown itself reads
-a hard break, ``|`` escaped in table cells, a leading character that would
-start another block escaped, and YAML values quoted when plain would not
-read back as the same string.
+a hard break, ``|`` escaped in table cells, a first character that would
+open another block escaped (``\\-``, ``1\\.``), a later line that could
+interrupt the paragraph indented, and YAML values quoted when plain would
+not read back as the same string.
 """
 
 from __future__ import annotations
@@ -34,7 +35,11 @@ _BLOCK_START: Final = re.compile(
     r"|(?P<rule>(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$|(?:-[ \t]*){3,}$)"
     r"|(?P<ref>\[[^\]]*\]:)"
 )
-"""A line start that would open a block (or end a paragraph) instead of continuing text."""
+"""A paragraph start that would open a block instead (escaped by :func:`_guard`)."""
+_DELIMITER_ROW: Final = re.compile(r"[> \t]*[-:|][-:|> \t]*(?:\r\n|\r|\n|$)")
+"""A line that could be a table's delimiter row (generously: quote markers allowed)."""
+_RISKY_START: Final = re.compile(r"[#>*+\-_=`~<|:]|\d{1,9}[.)]")
+"""A later line starting like this might open a block; it gets indented."""
 _CLOSING_HASHES: Final = re.compile(r"(?:^|[ \t])(#+)[ \t]*$")
 
 
@@ -77,7 +82,7 @@ def rebuild_post(
             raise ValueError(f"segment {index} lies outside the post")
         if segment.in_front_matter:
             key = segment.kind.removeprefix(FRONT_MATTER_KIND_PREFIX)
-            if translation != segment.text and key not in extra_keys:
+            if translation.strip() and translation != segment.text and key not in extra_keys:
                 new = frontmatter.format_scalar(translation, flow)
                 edits.append(_Edit(segment.start, segment.end, new))
         else:
@@ -111,33 +116,52 @@ def _body_text(post: Post, starts: list[int], segment: Segment, translation: str
     prefix = post.text[line_start : segment.start]
     atx = segment.kind == "heading" and prefix.rstrip(" \t").endswith("#")
     if segment.kind == "table-cell":
-        return _escape_pipes(_one_line(text))
+        cell = _escape_pipes(_one_line(text))
+        return cell + " " if cell.endswith("\\") else cell  # a "\\|" border would vanish
     if segment.kind == "alt-text" or atx:
         text = _one_line(text)
         if atx and changed:
             text = _CLOSING_HASHES.sub(lambda m: m.group().replace("#", "\\#", 1), text)
         return text
-    # Lines after a hard break must continue the paragraph: joining soft lines can
-    # turn "1." + "a" into a list item, so they are guarded even for an unchanged text.
+    # A first line onto which soft lines were joined can open a block ("**" + "*" is a
+    # rule); later lines (after hard breaks) are made continuations by indentation.
+    source = post.text[segment.start : segment.end]
+    joined = "\n" in source or "\r" in source
     first, *rest = _hard_lines(text)
-    lines = [_guard(first) if changed else first, *(_guard(line, first=False) for line in rest)]
-    if segment.kind == "heading":
-        lines = _setext_lines(lines)
-    return (post.newline + _continuation(prefix)).join(lines)
+    lines = [_guard(first) if changed or joined else first, *rest]
+    if _DELIMITER_ROW.match(post.text, _next_line_start(post.text, segment.end)):
+        lines = _pipe_free_last_line(lines)
+    continuation = post.newline + _continuation(prefix)
+    return lines[0] + "".join(continuation + _indented(line) for line in lines[1:])
 
 
-def _setext_lines(lines: list[str]) -> list[str]:
-    """Keep a setext heading's last line free of ``|``.
+def _indented(line: str) -> str:
+    """A paragraph's later line, indented by four if it could otherwise open a block.
 
-    Above a ``---`` underline, a one-column line with a pipe would become a
-    table header; a soft break after the last pipe (rendered as a space)
-    leaves only pipe-free text on the line the underline follows.
+    Four columns of indentation make any line a paragraph continuation (it
+    cannot even start code there) and render as nothing; escaping could not
+    protect ``<div>`` without turning it into text.
+    """
+    return "    " + line if _RISKY_START.match(line) else line
+
+
+def _next_line_start(text: str, offset: int) -> int:
+    found = _LINE_BREAK.search(text, offset)
+    return found.end() if found else len(text)
+
+
+def _pipe_free_last_line(lines: list[str]) -> list[str]:
+    """Keep the line above a ``---``-like line free of ``|``.
+
+    A one-column line with a pipe right above a delimiter-like line would
+    become a table header; a soft break after the last pipe (rendered as a
+    space) leaves only pipe-free text there.
     """
     last = lines[-1]
     space = last.find(" ", last.rfind("|"))
     if "|" not in last or space < 0 or last[:space].endswith("\\"):
         return lines
-    return [*lines[:-1], last[:space], _guard(last[space + 1 :].lstrip(" "), first=False)]
+    return [*lines[:-1], last[:space], last[space + 1 :].lstrip(" ")]
 
 
 def _continuation(prefix: str) -> str:
@@ -150,6 +174,7 @@ def _continuation(prefix: str) -> str:
     spaced = re.sub(r">(?![ \t])", "> ", prefix)
     blanked = _LIST_MARKER.sub(lambda m: " " * len(m.group()), spaced)
     return "".join(c if c in "> \t" else " " for c in blanked)
+
 
 def _hard_lines(text: str) -> list[str]:
     """Split at hard breaks (kept at line ends); soft newlines become one space."""
@@ -183,15 +208,13 @@ def _unbreak(line: str) -> str:
     return line.rstrip(" \t")
 
 
-def _guard(line: str, first: bool = True) -> str:
-    r"""Escape a line start that would open a block instead of continuing the text.
+def _guard(line: str) -> str:
+    r"""Escape a paragraph's first-line start that would open a block instead.
 
-    Escaping is neutral where nothing needed it (``\-`` renders ``-``); a
-    link reference definition can only start a paragraph, so only ``first``
-    lines are checked for one.
+    Escaping is neutral where nothing needed it (``\-`` renders ``-``).
     """
     found = _BLOCK_START.match(line)
-    if found is None or (found.group("ref") and not first):
+    if found is None:
         return line
     if found.group("ordered"):
         cut = found.start("ordered")
@@ -220,7 +243,9 @@ def _front_matter_edits(
         return []
     nl = post.newline
     if post.front_matter_span is None:
-        lines = "".join(f"{frontmatter.format_key(k)}: {frontmatter.format_scalar(v)}{nl}" for k, v in extra)
+        lines = "".join(
+            f"{frontmatter.format_key(k)}: {frontmatter.format_scalar(v)}{nl}" for k, v in extra
+        )
         return [_Edit(0, 0, f"---{nl}{lines}---{nl}")]
     base, yaml_end = post.front_matter_span
     yaml_text = post.text[base:yaml_end]

@@ -28,7 +28,7 @@ from yaml.nodes import ScalarNode
 from . import frontmatter
 from .errors import BadPost
 from .model import Post, Segment, front_matter_kind
-from .parse import line_number, line_starts, markdown_parser
+from .parse import LineTable, markdown_parser
 
 try:
     from markdown_it.common.utils import MD_TRIM_CHARS as _TRIM_CHARS
@@ -58,33 +58,9 @@ class _Piece:
     """Offset in the inline source (token content) of the same character."""
 
 
-class _Lines:
-    """Line table of ``Post.text`` with markdown-it's view of each line's content."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.starts = line_starts(text)
-
-    def start(self, index: int) -> int:
-        return self.starts[index]
-
-    def content(self, index: int) -> str:
-        """Line ``index`` (0-based) without its line ending, NUL replaced as markdown-it does."""
-        start = self.starts[index]
-        if index + 1 < len(self.starts):
-            end = self.starts[index + 1]
-            end -= 2 if self.text.startswith("\r\n", end - 2) else 1
-        else:
-            end = len(self.text)
-        return self.text[start:end].replace("\0", "\ufffd")
-
-    def number(self, offset: int) -> int:
-        return line_number(self.starts, offset)
-
-
 def segment_post(post: Post, fields: Sequence[str] = DEFAULT_FIELDS) -> list[Segment]:
     """Every translatable occurrence in ``post``, front matter first, in document order."""
-    lines = _Lines(post.text)
+    lines = LineTable(post.text)
     found = _front_matter_segments(post, lines, fields)
     env: dict[str, Any] = {}
     tokens = _recording_parser().parse(post.body, env)
@@ -94,7 +70,7 @@ def segment_post(post: Post, fields: Sequence[str] = DEFAULT_FIELDS) -> list[Seg
     return found
 
 
-def _front_matter_segments(post: Post, lines: _Lines, fields: Sequence[str]) -> list[Segment]:
+def _front_matter_segments(post: Post, lines: LineTable, fields: Sequence[str]) -> list[Segment]:
     """String values of the top-level keys in ``fields``, in YAML source order."""
     if post.front_matter_span is None:
         return []
@@ -149,7 +125,7 @@ def _recording_parser() -> MarkdownIt:
 class _BodyWalker:
     """Walks markdown-it's token stream and turns blocks into located segments."""
 
-    def __init__(self, post: Post, lines: _Lines, first_line: int, env: dict[str, Any]) -> None:
+    def __init__(self, post: Post, lines: LineTable, first_line: int, env: dict[str, Any]) -> None:
         self.post = post
         self.lines = lines
         self.first_line = first_line
@@ -275,8 +251,9 @@ class _BodyWalker:
                 out.append(chunk + "\n" if keep else left + "\\\n")
             elif kind == "escape":
                 out.append(chunk + "\n")
-            else:  # inside a code span, inline HTML, a link title: renders as a space
-                out.append(chunk + " ")
+            else:  # inside a code span, inline HTML, a link title: the newline renders
+                # as a space and the next line's indentation is kept (it shows in code).
+                out.append(chunk + " " + content[newline : pieces[k + 1].cstart])
         return "".join(out)
 
     def _alt_text(self, inline: Token, first: int, last: int) -> list[Segment]:
@@ -306,7 +283,8 @@ class _BodyWalker:
         """Non-empty cells of one table row, each located within its line."""
         assert opening.map is not None
         cells: list[str] = []
-        for token in tokens[index + 1 :]:
+        for position in range(index + 1, len(tokens)):
+            token = tokens[position]
             if token.type == "tr_close":
                 break
             if token.type == "inline":
@@ -317,7 +295,13 @@ class _BodyWalker:
             raise self._lost(line_index)
         base = self.lines.start(line_index)
         return [
-            Segment(self.post.text[base + s : base + e], "table-cell", line_index + 1, base + s, base + e)
+            Segment(
+                self.post.text[base + s : base + e],
+                "table-cell",
+                line_index + 1,
+                base + s,
+                base + e,
+            )
             for (s, e), cell in zip(spans, cells, strict=True)
             if cell
         ]
