@@ -21,7 +21,9 @@ default = "pseudo"
 """
 
 
-def make_project(root: Path, config: str = PSEUDO_CONFIG, posts: dict[str, str] | None = None) -> Path:
+def make_project(
+    root: Path, config: str = PSEUDO_CONFIG, posts: dict[str, str] | None = None
+) -> Path:
     """A project folder with postloc.toml and posts (the sample post by default)."""
     (root / "source_posts").mkdir(parents=True, exist_ok=True)
     (root / "postloc.toml").write_text(config, encoding="utf-8")
@@ -36,7 +38,9 @@ def make_project(root: Path, config: str = PSEUDO_CONFIG, posts: dict[str, str] 
 def run(root: Path, *args: str) -> Result:
     """Run the CLI in ``root`` (stderr kept separate)."""
     runner = CliRunner()
-    return runner.invoke(main, ["--config", str(root / "postloc.toml"), *args], catch_exceptions=False)
+    return runner.invoke(
+        main, ["--config", str(root / "postloc.toml"), *args], catch_exceptions=False
+    )
 
 
 def snapshot(root: Path) -> dict[str, tuple[bytes, int]]:

@@ -147,7 +147,9 @@ def block_quote(draw: st.DrawFn, single_line: bool, depth: int) -> list[str]:
         if depth > 0
         else draw(paragraph(single_line))
     )
-    marker = draw(st.sampled_from(("> ", ">")))
+    indented = any(line[:1] in (" ", "\t") for line in inner)
+    # ">" eats one following space: without its own space it would shift indented code.
+    marker = "> " if indented else draw(st.sampled_from(("> ", ">")))
     return [f"{marker}{line}" if line else ">" for line in inner]
 
 
@@ -232,3 +234,22 @@ def documents(draw: st.DrawFn, single_line: bool = False, allow_crlf: bool = Tru
     newline = draw(st.sampled_from(("\n", "\r\n"))) if allow_crlf else "\n"
     ending = draw(st.sampled_from((newline, "")))
     return newline.join(lines) + ending
+
+
+RAW_PIECES = (
+    *"ab é*_`#|\\[]()!<>-+=.1:\t\"'~",
+    *("\n", "\n", "\n\n", "\r\n", "\r", "  \n", "\\\n", "\xa0", "\u2003", "\u2028", "\x85"),
+    *("> ", "- ", "1. ", "\n1) ", "* ", "**", "__", "    ", "\n    ", "\n\t", "```", "\n~~~\n"),
+    *("](x)", "![", "![i](j)", "<span>", "</span>", "<div>\n", "&amp;", "[x]: y", "\0"),
+    *("| a | b |\n|---|:-:|\n", "\n| x |", " \\| ", "|---|", "\n===", "\n---", "\n# ", " ##"),
+)
+"""Fragments that collide in odd ways: containers, breaks, pipes, exotic spaces."""
+
+
+def raw_documents(max_pieces: int = 60) -> st.SearchStrategy[str]:
+    """Adversarial Markdown glued from :data:`RAW_PIECES` (no front matter)."""
+    return (
+        st.lists(st.sampled_from(RAW_PIECES), max_size=max_pieces)
+        .map("".join)
+        .filter(lambda text: not text.startswith("---"))
+    )

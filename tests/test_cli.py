@@ -25,8 +25,20 @@ def test_every_command_has_help() -> None:
 
     runner = CliRunner()
     names = list(main.commands)
-    assert {"init", "extract", "update", "translate", "export", "sync", "status", "check",
-            "compile", "engines", "models", "merge-review"} <= set(names)
+    assert {
+        "init",
+        "extract",
+        "update",
+        "translate",
+        "export",
+        "sync",
+        "status",
+        "check",
+        "compile",
+        "engines",
+        "models",
+        "merge-review",
+    } <= set(names)
     for name in names:
         result = runner.invoke(main, [name, "--help"])
         assert result.exit_code == 0, name
@@ -55,7 +67,9 @@ def test_sync_check_passes_then_fails_after_an_edit(project: Path) -> None:
     assert run(project, "sync").exit_code == 0
     assert run(project, "sync", "--check").exit_code == 0
     post = project / "source_posts" / "coalition-des-volontaires-paris.md"
-    post.write_text(post.read_text(encoding="utf-8") + "\nUn nouveau paragraphe.\n", encoding="utf-8")
+    post.write_text(
+        post.read_text(encoding="utf-8") + "\nUn nouveau paragraphe.\n", encoding="utf-8"
+    )
     before = snapshot(project)
     result = run(project, "sync", "--check")
     assert result.exit_code == 1
@@ -69,10 +83,18 @@ def test_translate_json_and_memory(project: Path) -> None:
     assert run(project, "extract").exit_code == 0
     assert run(project, "update").exit_code == 0
     first = json.loads(run(project, "translate", "--json").stdout)
-    entries = len(polib.pofile(str(project / "locales/templates/coalition-des-volontaires-paris.pot")))
+    entries = len(
+        polib.pofile(str(project / "locales/templates/coalition-des-volontaires-paris.pot"))
+    )
     assert first["translated"] == 4 * entries
     assert first["engine_segments"] == 4 * entries
-    assert set(first) == {"translated", "from_memory", "engine_segments", "skipped_human", "by_engine"}
+    assert set(first) == {
+        "translated",
+        "from_memory",
+        "engine_segments",
+        "skipped_human",
+        "by_engine",
+    }
     second = json.loads(run(project, "translate", "--json").stdout)
     assert second["translated"] == 0 and second["engine_segments"] == 0
 
@@ -94,7 +116,16 @@ def test_status_json_keys(project: Path) -> None:
     rows = json.loads(run(project, "status", "--json").stdout)
     assert len(rows) == 4
     for row in rows:
-        assert set(row) == {"post", "lang", "total", "reviewed", "machine", "fuzzy", "untranslated", "obsolete"}
+        assert set(row) == {
+            "post",
+            "lang",
+            "total",
+            "reviewed",
+            "machine",
+            "fuzzy",
+            "untranslated",
+            "obsolete",
+        }
         assert row["machine"] == row["total"] > 0
 
 
@@ -160,7 +191,9 @@ def test_unknown_language_option(project: Path) -> None:
 
 def test_slug_with_dotdot(project: Path) -> None:
     run(project, "sync")
-    (project / "source_posts" / "evil.md").write_text("---\nslug: ../../etc\n---\n\nTexte.\n", encoding="utf-8")
+    (project / "source_posts" / "evil.md").write_text(
+        "---\nslug: ../../etc\n---\n\nTexte.\n", encoding="utf-8"
+    )
     before = snapshot(project)
     result = run(project, "sync")
     _assert_one_line_error(result, "source_posts/evil.md")
@@ -180,7 +213,9 @@ def test_corrupt_po(project: Path) -> None:
 def test_po_header_declaring_another_language(project: Path) -> None:
     run(project, "sync")
     po = project / "locales/es/LC_MESSAGES/coalition-des-volontaires-paris.po"
-    po.write_text(po.read_text(encoding="utf-8").replace("Language: es", "Language: de"), encoding="utf-8")
+    po.write_text(
+        po.read_text(encoding="utf-8").replace("Language: es", "Language: de"), encoding="utf-8"
+    )
     before = snapshot(project)
     result = run(project, "update")
     _assert_one_line_error(result, "Language 'de'")
@@ -224,8 +259,12 @@ def test_real_subprocess_end_to_end(project: Path) -> None:
     """Once as a user runs it: the installed console entry point in a real process."""
     env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     command = [sys.executable, "-m", "postloc.cli", "sync"]
-    done = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        command, cwd=project, env=env, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr
     assert (project / "build/eo/coalition-des-volontaires-paris.md").exists()
-    check = subprocess.run([*command, "--check"], cwd=project, env=env, capture_output=True, text=True)
+    check = subprocess.run(
+        [*command, "--check"], cwd=project, env=env, capture_output=True, text=True
+    )
     assert check.returncode == 0

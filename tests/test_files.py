@@ -22,7 +22,9 @@ def test_unchanged_content_is_not_rewritten(tmp_path: Path) -> None:
     assert target.stat().st_mtime == 1_000_000
 
 
-def test_failed_write_leaves_old_file_and_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_write_leaves_old_file_and_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "x.txt"
     atomic_write(target, "old")
 
@@ -36,7 +38,11 @@ def test_failed_write_leaves_old_file_and_no_temp(tmp_path: Path, monkeypatch: p
     assert [p.name for p in tmp_path.iterdir()] == ["x.txt"]
 
 
-def _hold_lock(path: str, ready: "multiprocessing.synchronize.Event", release: "multiprocessing.synchronize.Event") -> None:
+def _hold_lock(
+    path: str,
+    ready: "multiprocessing.synchronize.Event",
+    release: "multiprocessing.synchronize.Event",
+) -> None:
     with project_lock(path):
         ready.set()
         release.wait(10)

@@ -26,6 +26,7 @@ import pytest
 import argos_tiny
 from libretranslate_pool import LTPool, Server, get_json, running_pool, sample_segments
 from postloc.config import LibreTranslateSettings
+from postloc.engines import libretranslate
 from postloc.engines.base import Engine, Route
 from postloc.engines.libretranslate import (
     KEY_ENV,
@@ -136,7 +137,7 @@ def stub_server(on_translate: Callable[[BaseHTTPRequestHandler, dict[str, Any]],
 
     server = Quiet(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     server.url = f"http://127.0.0.1:{server.server_address[1]}"  # type: ignore[attr-defined]
     return server
 
@@ -190,12 +191,15 @@ def test_a_wrong_item_count_is_rejected(stubs: Callable[..., Any]) -> None:
     )
 
 
-def test_retries_are_bounded_when_every_server_fails(stubs: Callable[..., Any]) -> None:
+def test_retries_are_bounded_when_every_server_fails(
+    stubs: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(libretranslate, "BACKOFF_BASE", 0.05)
     broken = stubs(lambda h, b: h.reply(503, {"error": "busy"}))
     started = time.monotonic()
     with pytest.raises(EngineFailed) as failure:
         engine(broken.url).translate(["a"], "fr", "en")
-    assert time.monotonic() - started < 10
+    assert 0.35 <= time.monotonic() - started < 5  # rests of 0.05, 0.1 and 0.2 s
     assert one_line(failure.value) == (
         "no LibreTranslate server translated a request of 1 segments in 4 attempts "
         f"({broken.url}: HTTP 503: busy)"

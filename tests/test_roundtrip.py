@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from md_strategies import documents
+from md_strategies import documents, raw_documents
 from postloc.model import Post, Segment
 from postloc.parse import markdown_parser, parse_post
 from postloc.rebuild import rebuild_post
@@ -194,4 +194,16 @@ def test_generated_identity_renders_the_same(text: str) -> None:
 @_settings
 @given(documents())
 def test_generated_wrapped_keeps_structure(text: str) -> None:
+    assert_wrapped(text)
+
+
+@_settings
+@given(raw_documents())
+def test_adversarial_identity_renders_the_same(text: str) -> None:
+    assert_identity(text)
+
+
+@_settings
+@given(raw_documents())
+def test_adversarial_wrapped_keeps_structure(text: str) -> None:
     assert_wrapped(text)

@@ -43,8 +43,15 @@ def catalogue(*entries: polib.POEntry) -> polib.POFile:
     return po
 
 
-def translator(engine: CountingEngine, memory: TranslationMemory | None = None) -> MachineTranslator:
-    return MachineTranslator(Route(engine, ("fr", "en")), "fr", "en", memory if memory is not None else TranslationMemory(None))
+def translator(
+    engine: CountingEngine, memory: TranslationMemory | None = None
+) -> MachineTranslator:
+    return MachineTranslator(
+        Route(engine, ("fr", "en")),
+        "fr",
+        "en",
+        memory if memory is not None else TranslationMemory(None),
+    )
 
 
 def draft(msgid: str, msgstr: str) -> polib.POEntry:
@@ -65,7 +72,9 @@ def test_untranslated_entries_get_fuzzy_drafts_with_mt_note() -> None:
 
 def test_reviewed_human_fuzzy_and_edited_drafts_are_never_touched() -> None:
     reviewed = polib.POEntry(msgid="Un", msgstr="One")
-    human_fuzzy = polib.POEntry(msgid="Deux", msgstr="Two-ish", flags=["fuzzy"], previous_msgid="Deu")
+    human_fuzzy = polib.POEntry(
+        msgid="Deux", msgstr="Two-ish", flags=["fuzzy"], previous_msgid="Deu"
+    )
     edited = draft("Trois", "[Trööîs ~~]")
     edited.msgstr = "Three (fixed by a person)"
     po = catalogue(reviewed, human_fuzzy, edited)
@@ -91,7 +100,10 @@ def test_untouched_draft_is_refreshed_when_its_source_changed() -> None:
 
 def test_same_text_across_catalogues_is_sent_once_and_batched() -> None:
     engine = CountingEngine()
-    pos = [catalogue(polib.POEntry(msgid="Commun"), polib.POEntry(msgid=f"Propre {i}")) for i in range(5)]
+    pos = [
+        catalogue(polib.POEntry(msgid="Commun"), polib.POEntry(msgid=f"Propre {i}"))
+        for i in range(5)
+    ]
     report = translate_catalogues([(i, po) for i, po in enumerate(pos)], translator(engine))
     assert report.translated == 10
     assert report.engine_segments == 6
@@ -120,7 +132,9 @@ def test_engine_returning_too_few_outputs_is_refused() -> None:
 def test_finished_catalogues_are_reported_as_they_complete() -> None:
     done: list[object] = []
     pos = [(i, catalogue(polib.POEntry(msgid=f"Texte {i}"))) for i in range(3)]
-    small = MachineTranslator(Route(CountingEngine(), ("fr", "en")), "fr", "en", TranslationMemory(None), batch_size=1)
+    small = MachineTranslator(
+        Route(CountingEngine(), ("fr", "en")), "fr", "en", TranslationMemory(None), batch_size=1
+    )
     translate_catalogues(pos, small, on_complete=lambda key, po: done.append(key))
     assert done == [0, 1, 2]
 

@@ -80,7 +80,9 @@ def emit_json(data: Any) -> None:
 
 @click.group(cls=PostlocGroup)
 @click.version_option(__version__, prog_name="postloc")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="postloc.toml to use.")
+@click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False), help="postloc.toml to use."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only errors.")
 @click.option("-v", "--verbose", is_flag=True, help="More detail.")
 @click.pass_context
@@ -238,12 +240,17 @@ def sync(
 @main.command()
 @lang_option
 @json_option
-@click.option("--fail-under", type=click.FloatRange(0, 100), metavar="PCT", help="Exit 1 below PCT % reviewed.")
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    metavar="PCT",
+    help="Exit 1 below PCT % reviewed.",
+)
 @pass_state
 def status(state: State, langs: tuple[str, ...], as_json: bool, fail_under: float | None) -> None:
     """Per post and language: reviewed / machine / human fuzzy / untranslated / obsolete."""
-    from .statusreport import below_threshold, render_table, rows_to_json
     from .reviewside import status_rows
+    from .statusreport import below_threshold, render_table, rows_to_json
 
     project = state.project()
     rows = status_rows(project, langs)

@@ -207,7 +207,7 @@ def parse_config(text: str, root: Path, where: str = CONFIG_NAME) -> Config:
     values["engine_by_language"] = pins
     export = raw.get("export", {})
     _expect(export, dict, "export", where)
-    for key, value in export.items():
+    for key in export:
         if key not in _EXPORT_KEYS:
             raise ConfigError(f"unknown key export.{key}", path=where)
     if "include_machine_drafts" in export:
@@ -215,7 +215,9 @@ def parse_config(text: str, root: Path, where: str = CONFIG_NAME) -> Config:
             export["include_machine_drafts"], bool, "export.include_machine_drafts", where
         )
     if "min_translated" in export:
-        share = float(_expect(export["min_translated"], (int, float), "export.min_translated", where))
+        share = float(
+            _expect(export["min_translated"], (int, float), "export.min_translated", where)
+        )
         if not 0.0 <= share <= 1.0:
             raise ConfigError("export.min_translated must be between 0 and 1", path=where)
         values["min_translated"] = share

@@ -42,7 +42,7 @@ class ExportOutcome:
 
 
 def display_date(value: Any, lang: str) -> str | None:
-    """The post date formatted for ``lang`` with Babel (``6 septembre 2025`` → ``September 6, 2025``)."""
+    """The post date formatted for ``lang`` with Babel (2025-09-06 → ``September 6, 2025``)."""
     from babel.dates import format_date
 
     if isinstance(value, dt.datetime):
@@ -63,7 +63,7 @@ def choose_translations(
     *,
     reviewed_only: bool,
 ) -> tuple[dict[int, str], dict[str, str]]:
-    """Per segment index the text to use, and per msgid its state used (reviewed/machine/fallback)."""
+    """Per segment index the text to use; per msgid the state used (reviewed/machine/fallback)."""
     entries: dict[str, polib.POEntry] = {}
     if catalogue is not None:
         entries = {e.msgid: e for e in catalogue if not e.obsolete and not e.msgctxt}

@@ -14,18 +14,19 @@ found. Two bounds, both provably ≥ ``ratio()``:
 - the character multiset intersection (``quick_ratio()``), after a length window;
 - for texts of 200+ characters, where difflib ignores "popular" characters
   (more than 1% + 1 occurrences) when looking for matches, every matching
-  block must contain one rare character of the new text, so the matched total
-  is at most the sum, over the rare characters' positions, of the longest
-  common substring through that position. Unrelated paragraphs score near
-  zero here while their ``quick_ratio()`` is around 0.8. (The one block difflib can
-  find without a seed is a common prefix, when a sub-range starts with equal
-  characters; only the range starting at 0, 0 can, so the common prefix is added.)
+  block must contain a rare character of the new text, so the matched total is
+  at most the size of the union of the common substrings through equal rare
+  characters. Unrelated paragraphs score near zero here while their
+  ``quick_ratio()`` is around 0.8. (The one block difflib can find without such
+  a seed is a common prefix, when a sub-range starts with equal characters;
+  only the range starting at 0, 0 can, so the common prefix joins the union.)
 """
 
 from __future__ import annotations
 
 import bisect
 import difflib
+import heapq
 from collections import Counter
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
@@ -95,29 +96,34 @@ class FuzzyIndex:
         high = bisect.bisect_right(self._lengths, size * 7 // 3)
         counts = Counter(word)
         seeds = _rare_positions(word)
-        bounded: list[tuple[float, str, _Candidate]] = []
-        for candidate in self._candidates[low:high]:
-            if not any(o not in exclude for o in candidate.originals):
+        # Best bound first; a candidate's first bound is the cheap quick_ratio(), refined
+        # (seed bound) only when it reaches the top of the heap.
+        heap: list[tuple[float, bool, int, _Candidate]] = []
+        for n, candidate in enumerate(self._candidates[low:high]):
+            if all(o in exclude for o in candidate.originals):
                 continue
-            total = size + len(candidate.key)
-            common = sum(min(n, counts[c]) for c, n in candidate.counts.items() if c in counts)
-            if seeds is not None:
-                common = _seed_bound(candidate, word, seeds, common)
-            bound = _ratio(common, total)
+            common = sum(min(k, counts[c]) for c, k in candidate.counts.items() if c in counts)
+            bound = _ratio(common, size + len(candidate.key))
             if bound >= CUTOFF:
-                bounded.append((bound, candidate.key, candidate))
-        bounded.sort(key=lambda item: (item[0], item[1]), reverse=True)
+                heap.append((-bound, seeds is None, n, candidate))
+        heapq.heapify(heap)
         matcher = difflib.SequenceMatcher()
         matcher.set_seq2(word)
         best: tuple[float, str] | None = None
         winner: _Candidate | None = None
-        for bound, key, candidate in bounded:
-            if best is not None and bound < best[0]:
+        while heap:
+            negative, refined, n, candidate = heapq.heappop(heap)
+            if -negative < CUTOFF or (best is not None and -negative < best[0]):
                 break
-            matcher.set_seq1(key)
+            if not refined and seeds is not None:
+                common = _seed_bound(candidate.key, word, seeds, candidate.positions)
+                bound = _ratio(common, size + len(candidate.key))
+                heapq.heappush(heap, (-min(bound, -negative), True, n, candidate))
+                continue
+            matcher.set_seq1(candidate.key)
             score = matcher.ratio()
-            if score >= CUTOFF and (best is None or (score, key) > best):
-                best, winner = (score, key), candidate
+            if score >= CUTOFF and (best is None or (score, candidate.key) > best):
+                best, winner = (score, candidate.key), candidate
         if winner is None:
             return None
         return next(o for o in winner.originals if o not in exclude)
@@ -134,29 +140,71 @@ def _rare_positions(word: str) -> dict[str, list[int]] | None:
     return {char: js for char, js in positions.items() if len(js) <= limit}
 
 
-def _seed_bound(candidate: _Candidate, word: str, seeds: dict[str, list[int]], cap: int) -> int:
-    """Upper bound on matched characters: Σ over seeds of the longest match through them."""
-    key = candidate.key
-    total = 0  # the common prefix: the one block difflib may find without a seed
-    while total < len(key) and total < len(word) and key[total] == word[total]:
-        total += 1
+def _seed_bound(
+    key: str, word: str, seeds: dict[str, list[int]], positions: dict[str, list[int]]
+) -> int:
+    """Upper bound on the characters difflib can match between ``key`` and ``word``.
+
+    Every matching block is the common prefix or contains a seed (a rare
+    character of ``word``), so the blocks lie inside the union, over all pairs of
+    equal seed positions, of the longest common substring through the pair.
+    """
+    spans = [(0, _run(key, 0, word, 0))]
+    by_diagonal: dict[int, list[tuple[int, int]]] = {}
+    last_a, last_b = len(key) - 1, len(word) - 1
     for char, js in seeds.items():
-        starts = candidate.positions.get(char)
-        if not starts:
-            continue
-        for j in js:
-            longest = 0
-            for i in starts:
-                left = 1
-                while left <= i and left <= j and key[i - left] == word[j - left]:
-                    left += 1
-                right = 1
-                while i + right < len(key) and j + right < len(word):
-                    if key[i + right] != word[j + right]:
-                        break
-                    right += 1
-                longest = max(longest, left + right - 1)
-            total += longest
-            if total >= cap:
-                return cap
-    return total
+        for i in positions.get(char, ()):
+            for j in js:
+                known = by_diagonal.setdefault(i - j, [])
+                if any(begin <= j < end for begin, end in known):
+                    continue  # same maximal common substring as a pair already seen
+                # Most pairs match for a character or two: test those before galloping.
+                left = _run_back(key, i, word, j) if i and j and key[i - 1] == word[j - 1] else 0
+                right = 0
+                if i < last_a and j < last_b and key[i + 1] == word[j + 1]:
+                    right = _run(key, i + 1, word, j + 1)
+                known.append((j - left, j + 1 + right))
+                spans.append(known[-1])
+    spans.sort()
+    covered, reach = 0, 0
+    for begin, end in spans:
+        if end > reach:
+            covered += end - max(begin, reach)
+            reach = end
+    return covered
+
+
+def _run(a: str, i: int, b: str, j: int) -> int:
+    """Length of the common prefix of ``a[i:]`` and ``b[j:]`` (galloping slice compares)."""
+    limit = min(len(a) - i, len(b) - j)
+    if limit <= 0 or a[i] != b[j]:
+        return 0
+    good, step = 1, 2
+    while step <= limit and a[i : i + step] == b[j : j + step]:
+        good, step = step, step * 2
+    bad = min(step, limit + 1)
+    while bad - good > 1:
+        middle = (good + bad) // 2
+        if a[i : i + middle] == b[j : j + middle]:
+            good = middle
+        else:
+            bad = middle
+    return good
+
+
+def _run_back(a: str, i: int, b: str, j: int) -> int:
+    """Length of the common suffix of ``a[:i]`` and ``b[:j]``."""
+    limit = min(i, j)
+    if limit <= 0 or a[i - 1] != b[j - 1]:
+        return 0
+    good, step = 1, 2
+    while step <= limit and a[i - step : i] == b[j - step : j]:
+        good, step = step, step * 2
+    bad = min(step, limit + 1)
+    while bad - good > 1:
+        middle = (good + bad) // 2
+        if a[i - middle : i] == b[j - middle : j]:
+            good = middle
+        else:
+            bad = middle
+    return good

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from .errors import UnknownLanguage
 
 
-@lru_cache(maxsize=None)
+@cache
 def validate_language(code: str, where: str | None = None) -> str:
     """Return ``code`` if Babel knows it as a locale (``en``, ``pt_BR``), else raise.
 
@@ -18,7 +18,9 @@ def validate_language(code: str, where: str | None = None) -> str:
     try:
         Locale.parse(code)
     except (UnknownLocaleError, ValueError, TypeError):
-        raise UnknownLanguage(f"unknown language code {code!r} (not a Babel locale)", path=where)
+        raise UnknownLanguage(
+            f"unknown language code {code!r} (not a Babel locale)", path=where
+        ) from None
     return code
 
 
@@ -27,7 +29,7 @@ def base_language(code: str) -> str:
     return code.replace("-", "_").split("_")[0].lower()
 
 
-@lru_cache(maxsize=None)
+@cache
 def plural_forms(code: str) -> str:
     """The ``Plural-Forms`` header value for ``code``, from Babel's CLDR data."""
     from babel import Locale

@@ -18,8 +18,9 @@ import base64
 import bisect
 import re
 import zlib
-from collections.abc import Collection
-from itertools import accumulate
+from collections.abc import Callable, Collection
+from functools import cache, lru_cache
+from itertools import accumulate, compress
 
 CLASSES = (
     "BK",
@@ -185,22 +186,48 @@ def _info(char: str) -> tuple[int, int]:
     return klass, width
 
 
-class _Translation(dict[int, str]):
-    """A ``str.translate`` table filled on demand: one letter per class, or a width digit."""
-
-    def __init__(self, index: int) -> None:
-        super().__init__()
-        self.index = index
-
-    def __missing__(self, cp: int) -> str:
-        value = _info(chr(cp))[self.index]
-        letter = chr(0x41 + value) if self.index == 0 else str(max(value, 0))
-        self[cp] = letter
-        return letter
+_INFO_CACHE: dict[str, tuple[int, int]] = {}
 
 
-_CLASS_LETTERS = _Translation(0)
-_WIDTH_DIGITS = _Translation(1)
+def _cached_info(char: str) -> tuple[int, int]:
+    info = _INFO_CACHE.get(char)
+    if info is None:
+        info = _INFO_CACHE[char] = _info(char)
+    return info
+
+
+def _char_class(starts: list[int], values: list[int], wanted: Callable[[int], bool]) -> str:
+    """A regex character class (no brackets) of the BMP code points whose value is wanted.
+
+    BMP only: ``re`` tests BMP classes with one table lookup but astral ranges one by
+    one, so text with astral characters (emoji) takes the slow path instead.
+    """
+    bounds = [*(min(start, 0x10000) for start in starts), 0x10000]
+    ranges: list[list[int]] = []
+    for begin, end, value in zip(bounds, bounds[1:], values, strict=False):
+        if begin >= end or not wanted(value):
+            continue
+        if ranges and ranges[-1][1] == begin - 1:
+            ranges[-1][1] = end - 1
+        else:
+            ranges.append([begin, end - 1])
+    return "".join(f"\\U{a:08x}" if a == b else f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges)
+
+
+@cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    """Regexes over raw text, compiled on first use (they hold large character classes)."""
+
+    def of(*names: str) -> str:
+        indices = {CLASSES.index(name) for name in names}
+        return _char_class(_CLASS_STARTS, _CLASS_VALUES, indices.__contains__)
+
+    word = of("AL", "NU")
+    return {
+        "special": re.compile(f"[{of('BK', 'CR', 'ZW', 'CM', 'ZWJ', 'RI', 'HL')}]"),
+        "not_word": re.compile(f"[^ {word}]"),
+        "odd_width": re.compile(f"[{_char_class(_WIDTH_STARTS, _WIDTH_VALUES, (1).__ne__)}]"),
+    }
 
 
 def line_class(char: str) -> str:
@@ -223,7 +250,7 @@ def possible_linebreaks(text: str) -> list[str]:
     seen_space = False
     ri_count = 0
     for i, char in enumerate(text):
-        prop = _info(char)[0]
+        prop = _cached_info(char)[0]
         if prop <= CR:
             result[i] = MANDATORY
             last_prop = BK
@@ -264,58 +291,62 @@ def possible_linebreaks(text: str) -> list[str]:
     return result
 
 
-def _letter(name: str) -> str:
-    return chr(0x41 + CLASSES.index(name))
-
-
-_SP = _letter("SP")
-_WORD = _letter("AL") + _letter("NU")
-_SPECIAL = re.compile(
-    "[" + "".join(map(_letter, ("BK", "CR", "ZW", "CM", "ZWJ", "RI", "HL"))) + "]"
-)
-# Spaces between two letters/digits always allow a break; other space runs need the table.
-_WORD_SPACES = re.compile(f"(?<=[{_WORD}]){_SP}+(?=[{_WORD}])")
-_OTHER_SPACES = re.compile(
-    f"(?<=[^{_SP}{_WORD}]){_SP}+(?=[^{_SP}])|(?<=[^{_SP}]){_SP}+(?=[^{_SP}{_WORD}])"
-)
-_NOT_WORD = re.compile(f"[^{_SP}{_WORD}]")
 _RULES = {
-    (chr(0x41 + _FIRST_PAIR_CLASS + a), chr(0x41 + _FIRST_PAIR_CLASS + b)): rule
+    (a + _FIRST_PAIR_CLASS, b + _FIRST_PAIR_CLASS): rule
     for a, row in enumerate(_PAIRS)
     for b, rule in enumerate(row)
 }
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@lru_cache(maxsize=64)
 def _opportunities(text: str) -> tuple[list[int], list[int]]:
     """Break opportunities in ``text``: (possible positions, mandatory positions), sorted.
 
-    Text without the classes that need context (marks, joiners, regional
-    indicators, Hebrew, hard breaks) is the usual case; there every rule is a
-    pair lookup, either across a run of spaces or between two adjacent
-    characters, and adjacent letters and digits never allow a break, so only
-    space runs and punctuation need looking at, mostly by regular expression.
-    Anything else takes the character-by-character loop of
-    :func:`possible_linebreaks`.
+    Text without astral characters or the classes that need context (marks,
+    joiners, Hebrew, hard breaks) is the usual case; there every rule is a pair
+    lookup, across a run of spaces or between adjacent characters. Letters and
+    digits never allow a break between them and always after spaces, so only
+    the neighbourhood of punctuation needs the pair table. Anything else takes
+    the character-by-character loop of :func:`possible_linebreaks`.
     """
-    classes = text.translate(_CLASS_LETTERS)
-    if _SPECIAL.search(classes):
+    if _ASTRAL.search(text) or _patterns()["special"].search(text):
         kinds = possible_linebreaks(text)
         return (
             [i for i, kind in enumerate(kinds) if kind == POSSIBLE],
             [i for i, kind in enumerate(kinds) if kind == MANDATORY],
         )
-    found = [match.end() for match in _WORD_SPACES.finditer(classes)]
-    for match in _OTHER_SPACES.finditer(classes):
-        before, after = match.start() - 1, match.end()
-        if _RULES[classes[before], classes[after]] != "P":
-            found.append(after)
-    for match in _NOT_WORD.finditer(classes):
+    size = len(text)
+    # Every run of spaces between two non-spaces, as the index after it, computed in C:
+    # the start of each non-empty piece of text.split(" ") after the first one.
+    pieces = text.split(" ")
+    starts = list(accumulate(map((1).__add__, map(len, pieces)), initial=0))
+    first = next((i for i, piece in enumerate(pieces) if piece), len(pieces))
+    found = set(compress(starts[first + 1 :], pieces[first + 1 :]))
+    for match in _patterns()["not_word"].finditer(text):
         k = match.start()
-        for a in (k - 1, k):
-            pair = classes[a : a + 2] if a >= 0 else ""
-            if len(pair) == 2 and _SP not in pair and _RULES[pair[0], pair[1]] == "D":
-                found.append(a + 1)
-    return sorted(set(found)), []
+        klass = _cached_info(text[k])[0]
+        before = k - 1
+        while before >= 0 and text[before] == " ":
+            before -= 1
+        if before >= 0:
+            rule = _RULES[_cached_info(text[before])[0], klass]
+            if rule == "D" or (rule == "I" and before < k - 1):
+                found.add(k)
+            else:
+                found.discard(k)
+        after = k + 1
+        while after < size and text[after] == " ":
+            after += 1
+        if after < size:
+            rule = _RULES[klass, _cached_info(text[after])[0]]
+            if rule == "D" or (rule == "I" and after > k + 1):
+                found.add(after)
+            else:
+                found.discard(after)
+    return sorted(found), []
 
 
 def wrap_points(
@@ -328,11 +359,12 @@ def wrap_points(
     keep escape sequences whole). Greedy like libunistring: a piece that does
     not fit moves to the next line, a piece too long for any line stays long.
     """
-    if text.isascii() and text.isprintable():
+    if not (_ASTRAL.search(text) or _patterns()["odd_width"].search(text)):
         columns = None
         total = len(text)
     else:
-        columns = list(accumulate(map(int, text.translate(_WIDTH_DIGITS)), initial=0))
+        widths = (max(_cached_info(char)[1], 0) for char in text)
+        columns = list(accumulate(widths, initial=0))
         total = columns[-1]
     if start_column + total <= width:
         return []

@@ -74,7 +74,9 @@ class MachineTranslator:
             stored = self._run_engine(batch)
             self.engine_segments += len(batch)
             self.memory.store(self.key, zip(batch, stored, strict=True))
-            fresh = {t: Draft(s.text, s.problems, False) for t, s in zip(batch, stored, strict=True)}
+            fresh = {
+                t: Draft(s.text, s.problems, False) for t, s in zip(batch, stored, strict=True)
+            }
             drafts.update(fresh)
             if on_batch:
                 on_batch(fresh)

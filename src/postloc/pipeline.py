@@ -307,7 +307,9 @@ def stale_files(project: Project, languages: Sequence[str] = ()) -> list[str]:
         if not path.exists() or path.read_text(encoding="utf-8") != dump(po):
             stale.append(project.relative(path))
     stale.extend(project.relative(p) for p in orphan_templates(project, posts))
-    for path, (po, _old) in plan_catalogues(project, templates, project.languages(languages)).items():
+    for path, (po, _old) in plan_catalogues(
+        project, templates, project.languages(languages)
+    ).items():
         if not path.exists() or path.read_text(encoding="utf-8") != dump(po):
             stale.append(project.relative(path))
     return stale
@@ -317,13 +319,9 @@ def check_sync(project: Project, languages: Sequence[str] = ()) -> None:
     """Raise StaleCatalogue naming every stale file; change nothing."""
     stale = stale_files(project, languages)
     if stale:
-        raise StaleCatalogue(
-            f"{len(stale)} stale file(s), run postloc sync: {', '.join(stale)}"
-        )
+        raise StaleCatalogue(f"{len(stale)} stale file(s), run postloc sync: {', '.join(stale)}")
 
 
 def locked(project: Project, wait: float = 0.0) -> object:
     """The project lock as a context manager (two syncs never interleave)."""
     return project_lock(project.lock_path, wait=wait)
-
-

@@ -34,38 +34,10 @@ from .linebreak import wrap_points
 PAGE_WIDTH = 79
 """gettext's default page width; every tool in the chain uses it."""
 
-FORMAT_LANGUAGES = (
-    "c",
-    "objc",
-    "python",
-    "python-brace",
-    "java",
-    "java-printf",
-    "csharp",
-    "javascript",
-    "scheme",
-    "lisp",
-    "elisp",
-    "librep",
-    "ruby",
-    "sh",
-    "awk",
-    "lua",
-    "object-pascal",
-    "smalltalk",
-    "qt",
-    "qt-plural",
-    "kde",
-    "kde-kuit",
-    "boost",
-    "tcl",
-    "perl",
-    "perl-brace",
-    "php",
-    "gcc-internal",
-    "gfc-internal",
-    "ycp",
-)
+_FORMAT_NAMES = """c objc python python-brace java java-printf csharp javascript scheme lisp elisp
+librep ruby sh awk lua object-pascal smalltalk qt qt-plural kde kde-kuit boost tcl perl perl-brace
+php gcc-internal gfc-internal ycp"""
+FORMAT_LANGUAGES = tuple(_FORMAT_NAMES.split())
 """gettext 0.21's format languages, in the order ``#,`` lines list them."""
 
 _ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v"}
@@ -262,13 +234,14 @@ def _wrap(prefix: str, name: str, value: str, wrap: bool = True) -> tuple[str, .
 _ESCAPE_TABLE = str.maketrans({char: "\\" + letter for char, letter in _ESCAPES.items()})
 _ESCAPE_TABLE.update({ord("\\"): "\\\\", ord('"'): '\\"'})
 _ESCAPED_PAIR = re.compile(r"\\.", re.DOTALL)
+_NEEDS_ESCAPE = re.compile('[\a\b\f\n\r\t\v"\\\\]')
 
 
 def _escape(portion: str) -> tuple[str, frozenset[int]]:
     """Escape like gettext and list the positions inside escape sequences (never broken)."""
+    if not _NEEDS_ESCAPE.search(portion):
+        return portion, frozenset()
     escaped = portion.translate(_ESCAPE_TABLE)
-    if "\\" not in escaped:
-        return escaped, frozenset()
     no_break = {match.start() + 1 for match in _ESCAPED_PAIR.finditer(escaped)}
     if portion.endswith("\n"):
         no_break.add(len(escaped) - 2)
@@ -316,7 +289,8 @@ class _Parser:
 
     def feed(self, line: str, number: int) -> None:
         self.line = number
-        stripped = line.strip()
+        line = line.lstrip()
+        stripped = line.rstrip()
         if not stripped:
             return
         if line.startswith("#~"):
@@ -410,6 +384,11 @@ class _Parser:
             self.fields[name] += value
 
     def strings(self, rest: str) -> str:
+        simple = rest.strip()
+        if simple[:1] == '"' and simple[-1:] == '"' and len(simple) > 1:
+            inner = simple[1:-1]
+            if '"' not in inner and "\\" not in inner:
+                return inner
         parts: list[str] = []
         pos = 0
         while True:
@@ -489,7 +468,7 @@ class _Parser:
         key: str | None = None
         for line in msgstr.split("\n"):
             name, colon, value = line.partition(":")
-            if colon and name.strip() and " " not in name.strip():
+            if colon and name.strip():
                 key = name.strip()
                 self.po.metadata[key] = value[1:] if value.startswith(" ") else value
             elif line and key is not None:

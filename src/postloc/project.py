@@ -64,7 +64,9 @@ class Project:
     def catalogue_path(self, lang: str, slug: str) -> Path:
         return self.config.locales_path / lang / "LC_MESSAGES" / f"{slug}.po"
 
-    def export_path(self, lang: str, slug: str, out: Path | None = None, suffix: str = ".md") -> Path:
+    def export_path(
+        self, lang: str, slug: str, out: Path | None = None, suffix: str = ".md"
+    ) -> Path:
         name = self.config.filename.format(lang=lang, slug=slug)
         if suffix != ".md" and name.endswith(".md"):
             name = name[: -len(".md")] + suffix
@@ -97,7 +99,9 @@ class Project:
         for path in sorted(folder.glob("*.md")):
             real = path.resolve()
             if not real.is_relative_to(root):
-                raise BadPost("links outside the project; refusing to read it", path=self.relative(path))
+                raise BadPost(
+                    "links outside the project; refusing to read it", path=self.relative(path)
+                )
             if real.is_file():
                 files.append(path)
         return files

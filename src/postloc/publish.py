@@ -57,7 +57,11 @@ def _pattern_regex(pattern: str, suffix: str) -> re.Pattern[str]:
         pattern = pattern[: -len(".md")] + suffix
     parts = re.split(r"(\{lang\}|\{slug\})", pattern)
     regex = "".join(
-        "(?P<lang>[A-Za-z_]+)" if p == "{lang}" else "(?P<slug>[a-z0-9][a-z0-9._-]*?)" if p == "{slug}" else re.escape(p)
+        "(?P<lang>[A-Za-z_]+)"
+        if p == "{lang}"
+        else "(?P<slug>[a-z0-9][a-z0-9._-]*?)"
+        if p == "{slug}"
+        else re.escape(p)
         for p in parts
     )
     return re.compile(regex + r"\Z")
@@ -66,7 +70,7 @@ def _pattern_regex(pattern: str, suffix: str) -> re.Pattern[str]:
 def stale_exports(
     project: Project, out: Path, live: set[tuple[str, str]], suffix: str
 ) -> list[Path]:
-    """Files under ``out`` matching the filename pattern for a (slug, lang) that no longer exists."""
+    """Files under ``out`` matching the filename pattern for a (slug, lang) that is gone."""
     if not out.is_dir():
         return []
     regex = _pattern_regex(project.config.filename, suffix)
@@ -90,6 +94,7 @@ def export_project(
     posts: Sequence[LoadedPost] | None = None,
     live_slugs: set[str] | None = None,
     loaded: Mapping[Path, polib.POFile] | None = None,
+    find_stale: bool = True,
 ) -> ExportReport:
     """Write every localized post; report (and with ``prune`` delete) stale ones.
 
@@ -126,6 +131,8 @@ def export_project(
             path = project.export_path(lang, item.post.slug, target, suffix)
             written = outcome.text is not None and atomic_write(path, outcome.text)
             report.posts.append(PostExport(item.post.slug, lang, path, outcome, written))
+    if not find_stale:
+        return report
     slugs = live_slugs if live_slugs is not None else {item.post.slug for item in posts}
     live = {(slug, lang) for slug in slugs for lang in config.target_languages}
     report.stale = stale_exports(project, target, live, suffix)

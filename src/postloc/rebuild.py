@@ -36,8 +36,8 @@ _BLOCK_START: Final = re.compile(
     r"|(?P<ref>\[[^\]]*\]:)"
 )
 """A paragraph start that would open a block instead (escaped by :func:`_guard`)."""
-_DELIMITER_ROW: Final = re.compile(r"[> \t]*[-:|][-:|> \t]*(?:\r\n|\r|\n|$)")
-"""A line that could be a table's delimiter row (generously: quote markers allowed)."""
+_DELIMITER_ROW: Final = re.compile(r"[> \t]*(?:[|:][-:| \t]|-[-:|])[-:| \t]*(?:\r\n|\r|\n|$)")
+"""A line that could be a table's delimiter row, after any quote markers."""
 _RISKY_START: Final = re.compile(r"[#>*+\-_=`~<|:]|\d{1,9}[.)]")
 """A later line starting like this might open a block; it gets indented."""
 _CLOSING_HASHES: Final = re.compile(r"(?:^|[ \t])(#+)[ \t]*$")
@@ -114,10 +114,12 @@ def _body_text(post: Post, starts: list[int], segment: Segment, translation: str
     changed = text != segment.text
     line_start = starts[line_number(starts, segment.start) - 1]
     prefix = post.text[line_start : segment.start]
-    atx = segment.kind == "heading" and prefix.rstrip(" \t").endswith("#")
+    atx = segment.kind == "heading" and prefix.rstrip().endswith("#")
     if segment.kind == "table-cell":
         cell = _escape_pipes(_one_line(text))
-        return cell + " " if cell.endswith("\\") else cell  # a "\\|" border would vanish
+        if cell.endswith("\\") and post.text.startswith("|", segment.end):
+            cell += " "  # "\\|" would escape the cell's border
+        return cell
     if segment.kind == "alt-text" or atx:
         text = _one_line(text)
         if atx and changed:
@@ -129,7 +131,8 @@ def _body_text(post: Post, starts: list[int], segment: Segment, translation: str
     joined = "\n" in source or "\r" in source
     first, *rest = _hard_lines(text)
     lines = [_guard(first) if changed or joined else first, *rest]
-    if _DELIMITER_ROW.match(post.text, _next_line_start(post.text, segment.end)):
+    below = _next_line_start(post.text, segment.end)
+    if (changed or joined) and _DELIMITER_ROW.match(post.text, below):
         lines = _pipe_free_last_line(lines)
     continuation = post.newline + _continuation(prefix)
     return lines[0] + "".join(continuation + _indented(line) for line in lines[1:])

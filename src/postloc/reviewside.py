@@ -76,7 +76,9 @@ def merge_review_file(project: Project, file: Path, lang: str, slug: str | None)
     path = project.catalogue_path(lang, post)
     ours = project.read_catalogue(path, lang)
     if ours is None:
-        raise BadCatalogue(f"no catalogue for post {post!r} in {lang!r}", path=project.relative(path))
+        raise BadCatalogue(
+            f"no catalogue for post {post!r} in {lang!r}", path=project.relative(path)
+        )
     try:
         text = file.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -241,7 +241,11 @@ class _BodyWalker:
             while newline > 0 and content[newline - 1] != "\n":
                 newline -= 1
             kind = breaks.get(newline - 1)
-            if kind == "soft":
+            if kind == "escape" or (len(chunk) - len(chunk.rstrip("\\"))) % 2:
+                # Kept even where it is no break (a code span, an image label parsed
+                # on its own): rebuild reads backslash + newline as a hard break.
+                out.append(chunk + "\n")
+            elif kind == "soft":
                 out.append(chunk.rstrip(" ") + " ")
             elif kind == "hard":
                 left = chunk.rstrip(" ")
@@ -249,8 +253,6 @@ class _BodyWalker:
                 # "*", "_", "~" into an opening one (punctuation follows): keep the spaces.
                 keep = left.endswith(("\\", "*", "_", "~"))
                 out.append(chunk + "\n" if keep else left + "\\\n")
-            elif kind == "escape":
-                out.append(chunk + "\n")
             else:  # inside a code span, inline HTML, a link title: the newline renders
                 # as a space and the next line's indentation is kept (it shows in code).
                 out.append(chunk + " " + content[newline : pieces[k + 1].cstart])

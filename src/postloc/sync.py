@@ -30,7 +30,7 @@ from .pipeline import (
     translate,
 )
 from .project import Project
-from .publish import ExportReport, export_project
+from .publish import ExportReport, export_project, stale_exports
 from .synccache import SyncCache, fingerprint
 from .translate import TranslateReport, is_pending
 
@@ -75,6 +75,75 @@ def _outputs(project: Project, langs: Sequence[str]) -> list[str]:
     return [project.relative(p) for p in paths]
 
 
+@dataclass(frozen=True, slots=True)
+class _LanguageResult:
+    """One language's share of a sync (picklable, for ``--jobs``)."""
+
+    update: WriteReport
+    translate: TranslateReport
+    translate_writes: WriteReport
+    export: ExportReport
+    pending: dict[str, int]
+
+
+def _sync_language(
+    project: Project,
+    lang: str,
+    templates: dict[Path, polib.POFile] | None,
+    dirty: Sequence[LoadedPost],
+    engine: str | None,
+    notify: Notify = _quiet,
+) -> _LanguageResult:
+    """Merge, translate and export one language for the changed posts.
+
+    Only this language's catalogues are in memory at a time, which keeps a
+    1,000-post sync's peak memory flat however many languages there are.
+    """
+    if templates is None:  # in a worker process: the templates are on disk already
+        templates = {}
+        for item in dirty:
+            path = project.template_path(item.post.slug)
+            template = project.read_catalogue(path)
+            if template is not None:
+                templates[path] = template
+    update = WriteReport()
+    merged: dict[Path, polib.POFile] = {}
+    for path, (po, _old) in plan_catalogues(project, templates, [lang]).items():
+        merged[path] = po
+        if atomic_write(path, dump(po)):
+            update.written.append(path)
+        else:
+            update.unchanged += 1
+    slugs = [item.post.slug for item in dirty]
+    report, writes = translate(project, [lang], engine, notify, slugs=slugs, loaded=merged)
+    exported = export_project(project, [lang], posts=dirty, loaded=merged, find_stale=False)
+    pending = {
+        item.post.slug: sum(
+            1
+            for entry in merged.get(project.catalogue_path(lang, item.post.slug)) or ()
+            if is_pending(entry)
+        )
+        for item in dirty
+    }
+    return _LanguageResult(update, report, writes, exported, pending)
+
+
+def _sync_language_job(
+    args: tuple[Project, str, Sequence[LoadedPost], str | None],
+) -> _LanguageResult:
+    project, lang, dirty, engine = args
+    return _sync_language(project, lang, None, dirty, engine)
+
+
+def _validate_catalogues(
+    project: Project, langs: Sequence[str], dirty: Sequence[LoadedPost]
+) -> None:
+    """Parse every catalogue a sync will touch, so bad input fails before the first write."""
+    for lang in langs:
+        for item in dirty:
+            project.read_catalogue(project.catalogue_path(lang, item.post.slug), lang)
+
+
 def run_sync(
     project: Project,
     languages: Sequence[str] = (),
@@ -85,6 +154,8 @@ def run_sync(
     incremental: bool = True,
 ) -> SyncResult:
     """The whole pipeline for every post that changed since the last sync."""
+    from .engines.registry import EngineRegistry
+
     langs = project.languages(languages)
     config = project.config
     cache = SyncCache.load(
@@ -107,7 +178,11 @@ def run_sync(
         slugs[slug] = name
     notify(f"{len(dirty)} changed post(s), {len(files) - len(dirty)} unchanged")
     templates = plan_templates(project, dirty)
-    catalogues = plan_catalogues(project, templates, langs)
+    _validate_catalogues(project, langs, dirty)
+    if dirty:  # a missing engine fails before anything is written
+        registry = EngineRegistry(config)
+        for lang in langs:
+            registry.route(engine or config.engine_for(lang), config.source_language, lang)
     extract = WriteReport()
     for path, po in templates.items():
         if atomic_write(path, dump(po)):
@@ -120,31 +195,42 @@ def run_sync(
         if path not in live:
             remove_file(path)
             extract.removed.append(path)
+    if jobs > 1 and len(langs) > 1 and dirty:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(min(jobs, len(langs)), mp_context=context) as pool:
+            results = list(
+                pool.map(_sync_language_job, [(project, lang, dirty, engine) for lang in langs])
+            )
+    else:
+        results = [
+            _sync_language(project, lang, templates, dirty, engine, notify) for lang in langs
+        ]
     del templates
-    update = WriteReport()
-    merged: dict[Path, polib.POFile] = {}
-    for path, (po, _old) in catalogues.items():
-        merged[path] = po
-        if atomic_write(path, dump(po)):
-            update.written.append(path)
-        else:
-            update.unchanged += 1
-    del catalogues
-    dirty_slugs = [item.post.slug for item in dirty]
-    report, writes = translate(
-        project, langs, engine, notify, slugs=dirty_slugs, jobs=jobs, loaded=merged
+    update, writes, report, exported = (
+        WriteReport(),
+        WriteReport(),
+        TranslateReport(),
+        ExportReport(),
     )
-    if jobs > 1:  # drafts were written by worker processes
-        merged = {}
-    exported = export_project(
-        project, langs, posts=dirty, live_slugs=set(slugs), loaded=merged
+    pending: dict[str, int] = {}
+    for result in results:
+        update.written += result.update.written
+        update.unchanged += result.update.unchanged
+        writes.written += result.translate_writes.written
+        report.add(result.translate)
+        exported.posts += result.export.posts
+        for slug, count in result.pending.items():
+            pending[slug] = pending.get(slug, 0) + count
+    exported.stale = stale_exports(
+        project,
+        config.output_path,
+        {(slug, lang) for slug in slugs for lang in config.target_languages},
+        ".md",
     )
     for item in dirty:
-        pending = 0
-        for lang in langs:
-            path = project.catalogue_path(lang, item.post.slug)
-            po = merged.get(path) or project.read_catalogue(path, lang)
-            pending += sum(1 for entry in po or () if is_pending(entry))
         name = item.post.path
         cache.record(
             name,
@@ -152,7 +238,7 @@ def run_sync(
             project.root / name,
             project.root,
             [o.format(slug=item.post.slug) for o in outputs],
-            pending,
+            pending.get(item.post.slug, 0),
         )
     cache.forget_missing(set(slugs.values()))
     cache.save()

@@ -118,7 +118,9 @@ class SyncCache:
         }
         atomic_write(self.path, json.dumps(data, separators=(",", ":")))
 
-    def clean_slug(self, name: str, source: Path, root: Path, expected: Iterable[str]) -> str | None:
+    def clean_slug(
+        self, name: str, source: Path, root: Path, expected: Iterable[str]
+    ) -> str | None:
         """The cached slug if the post and all its outputs are unchanged, else None."""
         record = self.records.get(name)
         if record is None or record.pending or not record.source.matches(source):
@@ -129,7 +131,9 @@ class SyncCache:
                 return None
         return record.slug
 
-    def record(self, name: str, slug: str, source: Path, root: Path, outputs: Iterable[str], pending: int) -> None:
+    def record(
+        self, name: str, slug: str, source: Path, root: Path, outputs: Iterable[str], pending: int
+    ) -> None:
         self.records[name] = PostRecord(
             slug=slug,
             source=FileStamp.of(source),

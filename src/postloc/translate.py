@@ -16,7 +16,13 @@ from dataclasses import dataclass, field
 
 import polib
 
-from .entrystate import DAMAGED_FLAG, MachineNote, entry_state, machine_note, output_digest, without_note
+from .entrystate import (
+    DAMAGED_FLAG,
+    MachineNote,
+    entry_state,
+    output_digest,
+    without_note,
+)
 from .machine import Draft, MachineTranslator
 
 
@@ -115,7 +121,9 @@ def translate_catalogues(
     def land(batch: dict[str, Draft]) -> None:
         finished: list[Hashable] = []
         for text, draft in batch.items():
-            note = MachineNote(route.name, route.version(), source, target, output_digest(draft.text))
+            note = MachineNote(
+                route.name, route.version(), source, target, output_digest(draft.text)
+            )
             for key, entry in waiting.pop(text, ()):
                 apply_draft(entry, draft, note)
                 report.translated += 1

@@ -104,31 +104,19 @@ class _Retry(Exception):
     """A failure another server, or a later attempt, may not have: down, slow, 5xx, 429."""
 
 
+@dataclass(slots=True, eq=False)
 class _Server:
-    """A pool member's health and counters (mutable; only the scheduling thread writes)."""
+    """A pool member's health and counters: mutable state, written by the scheduling thread."""
 
-    __slots__ = (
-        "failed_at",
-        "failures",
-        "info",
-        "last_error",
-        "last_used",
-        "requests",
-        "retry_at",
-        "segments",
-        "streak",
-    )
-
-    def __init__(self, info: ServerInfo) -> None:
-        self.info = info
-        self.streak = 0
-        self.failed_at = -1.0
-        self.retry_at = 0.0
-        self.last_used = 0
-        self.requests = 0
-        self.segments = 0
-        self.failures = 0
-        self.last_error = ""
+    info: ServerInfo
+    streak: int = 0
+    failed_at: float = -1.0
+    retry_at: float = 0.0
+    last_used: int = 0
+    requests: int = 0
+    segments: int = 0
+    failures: int = 0
+    last_error: str = ""
 
     def failed(self, reason: str, sent_at: float) -> bool:
         """Rest the server; True when this is news (requests already in flight when it last
@@ -293,11 +281,8 @@ class LibreTranslateEngine:
     markup: MarkupStyle = "html"
 
     def __init__(self, settings: LibreTranslateSettings, *, api_key: str | None = None) -> None:
-        for key, value in (
-            ("concurrency", settings.concurrency),
-            ("batch_size", settings.batch_size),
-        ):
-            if value < 1:
+        for key in ("concurrency", "batch_size"):
+            if getattr(settings, key) < 1:
                 raise ConfigError(f"engines.libretranslate.{key} must be at least 1")
         if settings.timeout <= 0:
             raise ConfigError("engines.libretranslate.timeout must be positive")
@@ -410,13 +395,13 @@ class LibreTranslateEngine:
             )
         return [as_html(text, output) for text, output in zip(texts, outputs, strict=True)]
 
-    def _pick(self, servers: list[_Server], busy: dict[int, int]) -> _Server | None:
+    def _pick(self, servers: list[_Server], busy: dict[_Server, int]) -> _Server | None:
         """The rested server with the fewest requests in flight, least recently used first."""
         now = time.monotonic()
         ready = [s for s in servers if s.retry_at <= now]
         if not ready:
             return None
-        return min(ready, key=lambda s: (busy.get(id(s), 0), s.last_used))
+        return min(ready, key=lambda s: (busy.get(s, 0), s.last_used))
 
     def _run(
         self,
@@ -432,7 +417,7 @@ class LibreTranslateEngine:
         limit = len(servers) + EXTRA_ATTEMPTS
         pending = list(range(len(requests)))
         flight: dict[Future[list[str]], tuple[int, _Server, float]] = {}
-        busy: dict[int, int] = {}
+        busy: dict[_Server, int] = {}
         errors: dict[str, str] = {}
         executor = ThreadPoolExecutor(max_workers=self.settings.concurrency)
         try:
@@ -445,7 +430,7 @@ class LibreTranslateEngine:
                     attempts[index] += 1
                     self._uses += 1
                     server.last_used = self._uses
-                    busy[id(server)] = busy.get(id(server), 0) + 1
+                    busy[server] = busy.get(server, 0) + 1
                     batch = [texts[i] for i in requests[index]]
                     future = executor.submit(self._send, server, batch, source, target)
                     flight[future] = (index, server, time.monotonic())
@@ -456,7 +441,7 @@ class LibreTranslateEngine:
                 done, _ = wait(flight, return_when=FIRST_COMPLETED)
                 for future in done:
                     index, server, sent_at = flight.pop(future)
-                    busy[id(server)] -= 1
+                    busy[server] -= 1
                     try:
                         answers[index] = future.result()
                     except _Retry as exc:

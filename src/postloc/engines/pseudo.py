@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 
 from ..languages import base_language
+from .base import MarkupStyle
 
 _ACCENTS = str.maketrans(
     "aeiouyAEIOUYcCnNsSzZgGlLrRdD",
@@ -52,7 +53,7 @@ class PseudoEngine:
     """Serves every pair; the reference test double for all engines."""
 
     name = "pseudo"
-    markup = "html"
+    markup: MarkupStyle = "html"
 
     def __init__(self, languages: Sequence[str] = ()) -> None:
         self._languages = tuple(base_language(code) for code in languages)

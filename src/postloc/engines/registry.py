@@ -117,7 +117,7 @@ class EngineRegistry:
                 engine = self.engine(name)
                 pairs = sorted(engine.pairs())
                 version = engine.version() if pairs or name == "pseudo" else "-"
-            except Exception as exc:  # noqa: BLE001 - a broken engine is listed, not fatal
+            except Exception as exc:
                 rows.append((name, f"unavailable: {exc}", []))
                 continue
             rows.append((name, version, pairs))
