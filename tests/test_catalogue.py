@@ -13,7 +13,6 @@ import polib
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from reference_merge import reference_update
 
 from postloc.catalogue import (
     HEADER_FIELDS,
@@ -23,6 +22,7 @@ from postloc.catalogue import (
     update_catalogue,
 )
 from postloc.pofile import dump_po, read_po
+from reference_merge import reference_update
 
 pytestmark = pytest.mark.skipif(
     shutil.which("msgcat") is None or shutil.which("msgfmt") is None,
@@ -177,7 +177,7 @@ def test_one_word_changed_becomes_fuzzy_with_previous_msgid(tmp_path: Path) -> N
     assert entry.msgstr == PARAGRAPHS[2].upper()
     assert not any(e.obsolete for e in new)
     text = written(new, tmp_path)
-    assert "#, fuzzy\n#| msgid \"\"\n#| \"Le soir, nous avons dormi dans une petite" in text
+    assert '#, fuzzy\n#| msgid ""\n#| "Le soir, nous avons dormi dans une petite' in text
 
 
 def test_paragraph_deleted_becomes_obsolete(tmp_path: Path) -> None:
@@ -199,10 +199,11 @@ def test_deleted_then_restored_is_translated_again_not_fuzzy(tmp_path: Path) -> 
     written(restored, tmp_path)
 
 
-def test_untranslated_entries_are_dropped_not_obsoleted() -> None:
+def test_untranslated_entries_are_dropped_not_obsoleted(tmp_path: Path) -> None:
     old = update(template_of(PARAGRAPHS), None)
     new = update(template_of(PARAGRAPHS[:1]), old)
     assert not any(e.obsolete for e in new)
+    written(new, tmp_path)
 
 
 def test_moved_paragraph_translation_follows(tmp_path: Path) -> None:
@@ -233,7 +234,7 @@ def test_second_update_with_same_inputs_changes_nothing(tmp_path: Path) -> None:
     assert dump_po(second) == dump_po(first)
 
 
-def test_fuzzy_of_a_fuzzy_keeps_the_reviewed_source_text() -> None:
+def test_fuzzy_of_a_fuzzy_keeps_the_reviewed_source_text(tmp_path: Path) -> None:
     old = translated(template_of(PARAGRAPHS))
     step1 = update(template_of([PARAGRAPHS[0].replace("Lyon", "Grenoble")]), old)
     twice = PARAGRAPHS[0].replace("Lyon", "Annecy")
@@ -242,15 +243,17 @@ def test_fuzzy_of_a_fuzzy_keeps_the_reviewed_source_text() -> None:
     assert entry.fuzzy
     assert entry.previous_msgid == PARAGRAPHS[0]
     assert entry.msgstr == PARAGRAPHS[0].upper()
+    written(step2, tmp_path)
 
 
-def test_an_old_translation_is_lent_only_once() -> None:
+def test_an_old_translation_is_lent_only_once(tmp_path: Path) -> None:
     old = translated(template_of(PARAGRAPHS[:1]))
     variants = [PARAGRAPHS[0] + " Encore.", PARAGRAPHS[0] + " Toujours."]
     new = update(template_of(variants), old)
     lent = [e for e in new if e.msgstr == PARAGRAPHS[0].upper()]
     assert len(lent) == 1 and lent[0].fuzzy
     assert sum(1 for e in new if e.msgid in variants and e.msgstr == "") == 1
+    written(new, tmp_path)
 
 
 def test_exact_match_is_not_lent_to_a_similar_entry() -> None:
@@ -259,7 +262,7 @@ def test_exact_match_is_not_lent_to_a_similar_entry() -> None:
     assert by_msgid(new)[PARAGRAPHS[0] + "!"].msgstr == ""
 
 
-def test_obsolete_translation_is_lent_to_a_similar_new_text() -> None:
+def test_obsolete_translation_is_lent_to_a_similar_new_text(tmp_path: Path) -> None:
     old = translated(template_of(PARAGRAPHS))
     without = update(template_of(PARAGRAPHS[:3]), old)
     back = PARAGRAPHS[3].replace("1 200", "1 300")
@@ -267,6 +270,7 @@ def test_obsolete_translation_is_lent_to_a_similar_new_text() -> None:
     entry = by_msgid(new)[back]
     assert entry.fuzzy and entry.previous_msgid == PARAGRAPHS[3]
     assert not any(e.obsolete for e in new)
+    written(new, tmp_path)
 
 
 def test_fuzzy_entry_keeps_machine_note_and_flags() -> None:
@@ -333,11 +337,12 @@ def test_carry_dates_for_templates() -> None:
 
 # ---------------------------------------------------- against the reference
 
-VOCAB = (
+_VOCAB_TEXT = (
     "le la les un une des de du et à en pour avec sur dans chat chien maison jardin soleil "
     "pluie voyage pays ville montagne rivière lumière histoire projet travail équipe texte "
     "Le La Un **gras** [lien](https://exemple.fr) — « »"
-).split()
+)
+VOCAB = _VOCAB_TEXT.split()
 PARAGRAPH = st.lists(st.sampled_from(VOCAB), min_size=1, max_size=30).map(" ".join)
 
 
@@ -371,11 +376,15 @@ def edit_rounds(draw: st.DrawFn) -> list[tuple[list[str], list[int]]]:
 @settings(
     max_examples=300,
     deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
 )
 @given(initial=st.lists(PARAGRAPH, min_size=5, max_size=40), rounds=edit_rounds())
 def test_update_matches_reference_implementation(
-    initial: list[str], rounds: list[tuple[list[str], list[int]]]
+    initial: list[str], rounds: list[tuple[list[str], list[int]]], tmp_path: Path
 ) -> None:
     catalogue = translated(template_of(initial))
     for entry in catalogue[::3]:
@@ -392,3 +401,4 @@ def test_update_matches_reference_implementation(
                 active[i].msgstr = active[i].msgid.upper() + " ✓"
                 active[i].flags = []
                 active[i].previous_msgid = None
+    written(catalogue, tmp_path)

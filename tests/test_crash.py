@@ -282,9 +282,6 @@ def test_a_held_lock_changes_nothing(project: Path) -> None:
     assert snapshot(project) == before
 
 
-@pytest.mark.xfail(
-    strict=True, reason="temp files left by a SIGKILL inside atomic_write are never swept"
-)
 def test_next_run_sweeps_stale_temp_files(project: Path) -> None:
     """What a SIGKILL during a write leaves behind is removed by the next locked run."""
     assert run(project, "sync").exit_code == 0

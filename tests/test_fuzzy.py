@@ -11,11 +11,12 @@ from hypothesis import strategies as st
 
 from postloc.fuzzy import FuzzyIndex, match_key
 
-WORDS = (
+_WORDS_TEXT = (
     "le la les un une des de du et à en pour avec sans sur dans par chat chien maison "
     "jardin soleil pluie voyage pays ville montagne rivière lumière histoire projet travail "
     "équipe données modèle traduction texte article blog semaine année matin soir Le La É x"
-).split()
+)
+WORDS = _WORDS_TEXT.split()
 
 
 def expected_match(keys: list[str], text: str, exclude: set[str]) -> str | None:

@@ -47,9 +47,7 @@ def msgcat_text(text: str, tmp_path: Path) -> str:
 def msgfmt_check(text: str, tmp_path: Path) -> None:
     source = tmp_path / "check.po"
     source.write_bytes(text.encode("utf-8"))
-    run = subprocess.run(
-        ["msgfmt", "--check", "-o", "/dev/null", str(source)], capture_output=True
-    )
+    run = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(source)], capture_output=True)
     assert run.returncode == 0, run.stderr.decode()
 
 
@@ -94,9 +92,7 @@ def sample_catalogue() -> polib.POFile:
         ),
         polib.POEntry(msgid='tab\tquote" back\\slash', msgstr='tab\tquote" back\\slash'),
         polib.POEntry(msgid="x" * 150, msgstr=""),
-        polib.POEntry(
-            msgid="one file", msgid_plural="%d files", msgstr_plural={0: "un", 1: "%d"}
-        ),
+        polib.POEntry(msgid="one file", msgid_plural="%d files", msgstr_plural={0: "un", 1: "%d"}),
         polib.POEntry(msgid="no wrap " * 20, msgstr="", flags=["no-wrap"]),
         polib.POEntry(
             msgid="Ancien paragraphe " * 6,
@@ -375,7 +371,11 @@ def fields(po: polib.POFile) -> list[tuple[object, ...]]:
     ]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(po=catalogues())
 def test_random_catalogues_are_byte_identical_to_msgcat(po: polib.POFile, tmp_path: Path) -> None:
     text = dump_po(po)
@@ -383,7 +383,11 @@ def test_random_catalogues_are_byte_identical_to_msgcat(po: polib.POFile, tmp_pa
     msgfmt_check(text, tmp_path)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(po=catalogues(known_flags_only=False))
 def test_read_of_dump_round_trips(po: polib.POFile) -> None:
     text = dump_po(po)
@@ -392,3 +396,40 @@ def test_read_of_dump_round_trips(po: polib.POFile) -> None:
     assert again.metadata == po.metadata
     assert again.header == po.header
     assert dump_po(again) == text
+
+
+@st.composite
+def damaged(draw: st.DrawFn) -> str:
+    """A valid catalogue with lines dropped, duplicated or cut, and characters sprinkled in."""
+    lines = dump_po(draw(catalogues(known_flags_only=False))).split("\n")
+    for _ in range(draw(st.integers(1, 4))):
+        i = draw(st.integers(0, len(lines) - 1))
+        action = draw(st.sampled_from(["drop", "dup", "cut", "insert"]))
+        if action == "drop":
+            del lines[i]
+        elif action == "dup":
+            lines.insert(i, lines[i])
+        elif action == "cut":
+            lines[i] = lines[i][: draw(st.integers(0, len(lines[i])))]
+        else:
+            lines[i] += draw(st.sampled_from(['"', "\\", "#", "msgid", " x", "\\q", "#~ "]))
+        if not lines:
+            lines = [""]
+    return "\n".join(lines)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=st.one_of(damaged(), st.text(max_size=200)))
+def test_damaged_input_raises_bad_catalogue_or_parses(text: str) -> None:
+    try:
+        po = read_po(text, "x.po")
+    except BadCatalogue as error:
+        assert error.path == "x.po"
+        assert error.line is None or 1 <= error.line <= text.count("\n") + 1
+    else:
+        dump_po(po)
+
+
+def test_comment_lines_may_be_indented() -> None:
+    po = read_po(GOOD_HEADER + '  #. type: title\n  msgid "a"\n  msgstr ""\n', "x.po")
+    assert po[0].comment == "type: title"

@@ -52,6 +52,21 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> bool:
     return True
 
 
+TEMP_GLOB = ".*.tmp"
+
+
+def remove_stale_temps(*folders: Path) -> list[Path]:
+    """Delete temp files a killed writer left behind (call only while holding the lock)."""
+    removed = []
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in folder.rglob(TEMP_GLOB):
+            if path.is_file() and remove_file(path):
+                removed.append(path)
+    return removed
+
+
 def remove_file(path: str | os.PathLike[str]) -> bool:
     """Delete ``path`` if it exists; return whether something was removed."""
     try:

@@ -22,44 +22,9 @@ from collections.abc import Callable, Collection
 from functools import cache, lru_cache
 from itertools import accumulate, compress
 
-CLASSES = (
-    "BK",
-    "CR",
-    "SP",
-    "ZW",
-    "CM",
-    "ZWJ",
-    "WJ",
-    "GL",
-    "BA",
-    "HY",
-    "B2",
-    "BB",
-    "CL",
-    "CP",
-    "EX",
-    "IN",
-    "NS",
-    "OP",
-    "OPW",
-    "QU",
-    "IS",
-    "NU",
-    "PO",
-    "PR",
-    "SY",
-    "AL",
-    "HL",
-    "ID",
-    "EB",
-    "EM",
-    "H2",
-    "H3",
-    "JL",
-    "JV",
-    "JT",
-    "RI",
-)
+_CLASS_NAMES = """BK CR SP ZW CM ZWJ WJ GL BA HY B2 BB CL CP EX IN NS OP OPW QU IS NU PO PR SY
+AL HL ID EB EM H2 H3 JL JV JT RI"""
+CLASSES = tuple(_CLASS_NAMES.split())
 """Line break classes after libunistring's resolution for UTF-8 (AI, SA, XX → AL; CB → ID;
 CJ → NS; LF, NL → BK); ``OPW`` is an East Asian wide OP, which rule LB30 treats apart."""
 
@@ -187,6 +152,7 @@ def _info(char: str) -> tuple[int, int]:
 
 
 _INFO_CACHE: dict[str, tuple[int, int]] = {}
+"""Per-character memo; bounded by the number of distinct characters ever seen."""
 
 
 def _cached_info(char: str) -> tuple[int, int]:

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import PostlocError
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS tm (
     engine TEXT NOT NULL,
@@ -59,10 +61,17 @@ class TranslationMemory:
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path) if path else ":memory:", timeout=30.0)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(_SCHEMA)
-        self._db.commit()
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(_SCHEMA)
+            self._db.commit()
+        except sqlite3.DatabaseError as exc:
+            self._db.close()
+            raise PostlocError(
+                f"translation memory is unreadable ({exc}); delete it to start afresh",
+                path=str(path),
+            ) from None
 
     def close(self) -> None:
         self._db.close()

@@ -2,12 +2,14 @@
 
 Everything downstream works with offsets into ``Post.text``, so this module
 also owns the line table (markdown-it's idea of a line: ``\\r\\n``, ``\\r`` or
-``\\n``) and the one Markdown dialect postloc reads.
+``\\n``) and the one Markdown dialect postloc reads, with a variant that
+records the source positions markdown-it's tokens leave out.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Final
@@ -17,7 +19,14 @@ from .errors import BadFrontMatter, BadPost
 from .model import Post
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from markdown_it import MarkdownIt
+    from markdown_it.rules_block import StateBlock
+    from markdown_it.rules_inline import StateInline
+
+    InlineRule = Callable[[StateInline, bool], bool]
+    BlockRule = Callable[[StateBlock, int, int, bool], bool]
 
 MAX_POST_BYTES: Final = 10 * 1024 * 1024
 """Posts larger than this are refused: no blog post is, and parsing cost grows with size."""
@@ -35,6 +44,69 @@ def markdown_parser() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     return MarkdownIt("commonmark").enable("table").enable("strikethrough")
+
+
+BREAKS_KEY: Final = "postloc_breaks"
+"""Key in the ``env`` of :func:`locating_parser`:
+{inline source: {offset of a newline: "soft" | "hard" | "escape"}}."""
+
+BLOCK_STARTS_KEY: Final = "postloc_block_starts"
+"""Key in the ``env`` of :func:`locating_parser`: {body line of a paragraph or
+setext heading: offset in the normalised body where its text starts}."""
+
+
+@functools.cache
+def locating_parser() -> MarkdownIt:
+    """:func:`markdown_parser` that also records what its tokens do not say.
+
+    markdown-it keeps no offsets below the line: this variant notes in
+    ``env`` which newlines became soft or hard breaks (``BREAKS_KEY``; a
+    newline absent there sat in a code span, HTML or a link title) and where
+    each paragraph-like block's text starts after its container prefix
+    (``BLOCK_STARTS_KEY``). Shared; parsing does not change it.
+    """
+    from markdown_it.rules_block.lheading import lheading
+    from markdown_it.rules_block.paragraph import paragraph
+    from markdown_it.rules_inline.escape import escape
+    from markdown_it.rules_inline.newline import newline
+
+    md = markdown_parser()
+    md.inline.ruler.at("newline", _recording_breaks(newline, "hard", 0))
+    md.inline.ruler.at("escape", _recording_breaks(escape, "escape", 1))
+    md.block.ruler.at("paragraph", _recording_start(paragraph))
+    md.block.ruler.at("lheading", _recording_start(lheading))
+    return md
+
+
+def _recording_breaks(rule: InlineRule, kind: str, newline_at: int) -> InlineRule:
+    """Wrap an inline rule so the breaks it emits are recorded by newline offset."""
+
+    def wrapped(state: StateInline, silent: bool) -> bool:
+        pos = state.pos
+        before = len(state.tokens)
+        matched = rule(state, silent)
+        if matched and not silent:
+            for token in state.tokens[before:]:
+                if token.type in ("softbreak", "hardbreak"):
+                    label = "soft" if token.type == "softbreak" else kind
+                    record = state.env.setdefault(BREAKS_KEY, {}).setdefault(state.src, {})
+                    record[pos + newline_at] = label
+        return matched
+
+    return wrapped
+
+
+def _recording_start(rule: BlockRule) -> BlockRule:
+    """Wrap a block rule so each block it opens records where its text starts."""
+
+    def wrapped(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        matched = rule(state, start, end, silent)
+        if matched and not silent:
+            starts = state.env.setdefault(BLOCK_STARTS_KEY, {})
+            starts[start] = state.bMarks[start] + state.tShift[start]
+        return matched
+
+    return wrapped
 
 
 def line_starts(text: str) -> list[int]:

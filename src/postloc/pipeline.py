@@ -8,7 +8,8 @@ computation without the writes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping, Sequence
+import contextlib
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +18,7 @@ import polib
 
 from . import __version__
 from .errors import BadCatalogue, BadPost, StaleCatalogue
-from .files import atomic_write, project_lock, remove_file
+from .files import atomic_write, project_lock, remove_file, remove_stale_temps
 from .languages import plural_forms
 from .model import Post, Segment
 from .project import Project, now_stamp
@@ -322,6 +323,10 @@ def check_sync(project: Project, languages: Sequence[str] = ()) -> None:
         raise StaleCatalogue(f"{len(stale)} stale file(s), run postloc sync: {', '.join(stale)}")
 
 
-def locked(project: Project, wait: float = 0.0) -> object:
-    """The project lock as a context manager (two syncs never interleave)."""
-    return project_lock(project.lock_path, wait=wait)
+@contextlib.contextmanager
+def locked(project: Project, wait: float = 0.0) -> Iterator[None]:
+    """The project lock (two syncs never interleave); temp files of a killed run are swept."""
+    with project_lock(project.lock_path, wait=wait):
+        config = project.config
+        remove_stale_temps(config.locales_path, config.output_path)
+        yield

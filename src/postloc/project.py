@@ -97,7 +97,10 @@ class Project:
         root = self.root.resolve()
         files = []
         for path in sorted(folder.glob("*.md")):
-            real = path.resolve()
+            try:
+                real = path.resolve(strict=False)
+            except (RuntimeError, OSError):
+                raise BadPost("symlink loop", path=self.relative(path)) from None
             if not real.is_relative_to(root):
                 raise BadPost(
                     "links outside the project; refusing to read it", path=self.relative(path)
@@ -121,6 +124,12 @@ class Project:
         from .pofile import read_po
 
         where = self.relative(path)
+        try:
+            real = path.resolve(strict=False)
+        except (RuntimeError, OSError):
+            raise BadCatalogue("symlink loop", path=where) from None
+        if not real.is_relative_to(self.root.resolve()):
+            raise BadCatalogue("links outside the project; refusing to read it", path=where)
         try:
             data = path.read_bytes()
         except FileNotFoundError:

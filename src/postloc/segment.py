@@ -5,30 +5,26 @@ computed here against ``Post.text`` itself (markdown-it normalises CRLF and
 NUL, and drops container prefixes), so export can splice translations into
 the original file and keep every other byte.
 
-Line breaks inside a block: markdown-it's own ``newline`` and ``escape`` rules
-are wrapped to record which newline of a block's inline source is a soft
-break, a hard break or neither (inside a code span, HTML, a link title), so
-the msgid treats each exactly as the renderer does.
+Line breaks inside a block: :func:`~postloc.parse.locating_parser` records
+which newline of a block's inline source is a soft break, a hard break or
+neither (inside a code span, HTML, a link title), so the msgid treats each
+exactly as the renderer does.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
-from markdown_it.rules_inline.escape import escape as _escape_rule
-from markdown_it.rules_inline.newline import newline as _newline_rule
 from markdown_it.token import Token
 from yaml.nodes import ScalarNode
 
 from . import frontmatter
 from .errors import BadPost
 from .model import Post, Segment, front_matter_kind
-from .parse import LineTable, markdown_parser
+from .parse import BLOCK_STARTS_KEY, BREAKS_KEY, LineTable, locating_parser
 
 try:
     from markdown_it.common.utils import MD_TRIM_CHARS as _TRIM_CHARS
@@ -39,9 +35,6 @@ except ImportError:  # markdown-it-py < 4 trims with str.strip()
 
 DEFAULT_FIELDS: Final = ("title", "description", "summary")
 """Front-matter keys translated unless the configuration says otherwise."""
-
-_BREAKS_KEY: Final = "postloc_breaks"
-"""Key in markdown-it's ``env``: {inline source: {newline offset: "soft"|"hard"|"escape"}}."""
 
 _STR_TAG: Final = "tag:yaml.org,2002:str"
 
@@ -63,7 +56,7 @@ def segment_post(post: Post, fields: Sequence[str] = DEFAULT_FIELDS) -> list[Seg
     lines = LineTable(post.text)
     found = _front_matter_segments(post, lines, fields)
     env: dict[str, Any] = {}
-    tokens = _recording_parser().parse(post.body, env)
+    tokens = locating_parser().parse(post.body, env)
     first_line = lines.number(post.body_start) - 1
     walker = _BodyWalker(post, lines, first_line, env)
     found.extend(walker.walk(tokens))
@@ -92,36 +85,6 @@ def _front_matter_segments(post: Post, lines: LineTable, fields: Sequence[str]) 
     return found
 
 
-Rule = Callable[[StateInline, bool], bool]
-
-
-def _recording(rule: Rule, kind: str, newline_at: int) -> Rule:
-    """Wrap an inline rule so the breaks it emits are recorded by newline offset."""
-
-    def wrapped(state: StateInline, silent: bool) -> bool:
-        pos = state.pos
-        before = len(state.tokens)
-        matched = rule(state, silent)
-        if matched and not silent:
-            for token in state.tokens[before:]:
-                if token.type in ("softbreak", "hardbreak"):
-                    label = "soft" if token.type == "softbreak" else kind
-                    record = state.env.setdefault(_BREAKS_KEY, {}).setdefault(state.src, {})
-                    record[pos + newline_at] = label
-        return matched
-
-    return wrapped
-
-
-@functools.cache
-def _recording_parser() -> MarkdownIt:
-    """postloc's Markdown dialect with break-recording ``newline`` and ``escape`` rules."""
-    md = markdown_parser()
-    md.inline.ruler.at("newline", _recording(_newline_rule, "hard", 0))
-    md.inline.ruler.at("escape", _recording(_escape_rule, "escape", 1))
-    return md
-
-
 class _BodyWalker:
     """Walks markdown-it's token stream and turns blocks into located segments."""
 
@@ -130,7 +93,18 @@ class _BodyWalker:
         self.lines = lines
         self.first_line = first_line
         self.env = env
-        self.breaks: dict[str, dict[int, str]] = env.get(_BREAKS_KEY, {})
+        self.breaks: dict[str, dict[int, str]] = env.get(BREAKS_KEY, {})
+        self.block_starts: dict[int, int] = env.get(BLOCK_STARTS_KEY, {})
+        self.normalised_starts = [0]  # line starts in markdown-it's normalised body
+        for index in range(first_line, len(lines.starts)):
+            self.normalised_starts.append(
+                self.normalised_starts[-1] + len(lines.content(index)) + 1
+            )
+
+    def _start_column(self, body_line: int) -> int:
+        """Column where markdown-it saw the block on ``body_line`` start (0 if unknown)."""
+        offset = self.block_starts.get(body_line)
+        return 0 if offset is None else offset - self.normalised_starts[body_line]
 
     def walk(self, tokens: Sequence[Token]) -> list[Segment]:
         found: list[Segment] = []
@@ -191,19 +165,22 @@ class _BodyWalker:
         content = inline.content
         if not content.strip():
             return []
-        pieces = self._locate(content, self._line(first), self._line(last))
+        pieces = self._locate(content, first, last)
         text = self._msgid(content, pieces)
         start, end = pieces[0].start, pieces[-1].end
         return [Segment(text, kind, self.lines.number(start), start, end)]
 
-    def _locate(self, content: str, first: int, last: int) -> list[_Piece]:
+    def _locate(self, content: str, body_first: int, body_last: int) -> list[_Piece]:
         """Place each line of ``content`` (inline source) in ``Post.text``.
 
         Each content line is the tail of its file line once markdown-it has cut
         the container prefix and indentation; only the block's first and last
         lines were trimmed, which may drop a line made only of exotic spaces,
-        hence the search over alignments.
+        hence the search over alignments (the recorded start column rules out
+        a match inside the first line's container prefix).
         """
+        first, last = self._line(body_first), self._line(body_last)
+        minimum = self._start_column(body_first)
         parts = content.split("\n")
         spare = (last - first) - len(parts)
         for lead in range(max(spare, 0) + 1):
@@ -217,7 +194,7 @@ class _BodyWalker:
                     column = len(line) - len(core) if line.endswith(core) else -1
                 else:
                     column = _tail_column(line, core)
-                if column < 0:
+                if column < 0 or (lead == 0 and k == 0 and column < minimum):
                     break
                 start = self.lines.start(index) + column
                 offset = cstart + len(part) - len(core)
@@ -261,7 +238,7 @@ class _BodyWalker:
     def _alt_text(self, inline: Token, first: int, last: int) -> list[Segment]:
         """The alt text of a paragraph made of one image, located in ``Post.text``."""
         content = inline.content
-        state = StateInline(content, _recording_parser(), self.env, [])
+        state = StateInline(content, locating_parser(), self.env, [])
         label_end = state.md.helpers.parseLinkLabel(state, 1, False)
         if not content.startswith("![") or label_end < 0:
             raise self._lost(self._line(first))
@@ -272,7 +249,7 @@ class _BodyWalker:
             stop -= 1
         if begin == stop:
             return []
-        pieces = self._locate(content, self._line(first), self._line(last))
+        pieces = self._locate(content, first, last)
         start, end = _source_offset(pieces, begin), _source_offset(pieces, stop)
         text = " ".join(
             self.post.text[max(p.start, start) : min(p.end, end)]

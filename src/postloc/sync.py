@@ -179,10 +179,13 @@ def run_sync(
     notify(f"{len(dirty)} changed post(s), {len(files) - len(dirty)} unchanged")
     templates = plan_templates(project, dirty)
     _validate_catalogues(project, langs, dirty)
-    if dirty:  # a missing engine fails before anything is written
+    if dirty:  # a missing engine or unreadable memory fails before anything is written
+        from .memory import TranslationMemory
+
         registry = EngineRegistry(config)
         for lang in langs:
             registry.route(engine or config.engine_for(lang), config.source_language, lang)
+        TranslationMemory(project.memory_path).close()
     extract = WriteReport()
     for path, po in templates.items():
         if atomic_write(path, dump(po)):

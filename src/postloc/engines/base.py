@@ -44,11 +44,14 @@ class Engine(Protocol):
         ...
 
 
-def checked_outputs(engine: str, texts: Sequence[str], outputs: Sequence[str]) -> list[str]:
+def checked_outputs(
+    engine: str, texts: Sequence[str], outputs: Sequence[str], pair: str = ""
+) -> list[str]:
     """Reject a batch whose output count differs from its input count (never guess)."""
     if len(outputs) != len(texts):
+        where = f" ({pair})" if pair else ""
         raise EngineFailed(
-            f"engine {engine} returned {len(outputs)} translations for {len(texts)} segments"
+            f"engine {engine}{where} returned {len(outputs)} translations for {len(texts)} segments"
         )
     return list(outputs)
 
@@ -78,6 +81,9 @@ class Route:
             if not current:
                 break
             current = checked_outputs(
-                self.engine.name, current, self.engine.translate(current, source, target)
+                self.engine.name,
+                current,
+                self.engine.translate(current, source, target),
+                f"{source}→{target}",
             )
         return current
