@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import os
 import socket
@@ -33,8 +34,12 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+if importlib.util.find_spec("postloc") is None:
+    sys.path.insert(0, str(REPO / "src"))
 
 from timing import Timing, measure, run_process  # noqa: E402
+
+from postloc.files import atomic_write  # noqa: E402
 
 ARGOS_THREADS = {
     "ARGOS_COMPUTE_TYPE": "int8",
@@ -93,7 +98,7 @@ def argos_bench(
     name = f"Argos fr→en (base-sized random model), {len(segments)} segments"
     baseline = "`argostranslate.translate.translate()` per segment"
     work.mkdir(parents=True, exist_ok=True)
-    (work / "segments.json").write_text(json.dumps(list(segments), ensure_ascii=False), "utf-8")
+    atomic_write(work / "segments.json", json.dumps(list(segments), ensure_ascii=False))
     env = dict(os.environ)
     for key in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
         env[key] = str(work / "env" / key.lower())
@@ -149,7 +154,7 @@ def _base_sized_package(work: Path, build: Any) -> Path:
     if package.exists() and stamp_file.exists() and stamp_file.read_text("utf-8") == stamp:
         return package
     package = Path(build(work, "fr", "en"))
-    stamp_file.write_text(stamp, "utf-8")
+    atomic_write(stamp_file, stamp)
     return package
 
 

@@ -25,7 +25,7 @@ class Target:
     """True: ``postloc / peer ≤ limit``; False: ``postloc ≤ limit`` in the row's unit."""
 
     def describe(self, unit: str) -> str:
-        return f"≤ {self.limit:g}×" if self.on_ratio else f"≤ {self.limit:g} {unit}"
+        return f"≤ {self.limit:.3g}×" if self.on_ratio else f"≤ {self.limit:.3g} {unit}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,7 +110,7 @@ class MainCorpus:
         if tools.po4a:
             pots = self.peer_dir / "po4a-pot"
             config = self.peer_dir / "po4a-extract.cfg"
-            config.write_text(peers.po4a_config(site.posts, self.slugs, pots, None, None), "utf-8")
+            atomic_write(config, peers.po4a_config(site.posts, self.slugs, pots, None, None))
             command = peers.po4a_command(tools, config, translate=False)
             theirs = self.median(lambda: run_process(command), lambda: peers.reset_folder(pots))
             rows.append(Row("extract", ours, "po4a (POT only)", theirs))
@@ -188,7 +188,7 @@ class MainCorpus:
             pots, pos, out = (self.peer_dir / name for name in ("po4a-pot2", "po4a-po", "po4a-out"))
             pos.mkdir(parents=True, exist_ok=True)
             config = self.peer_dir / "po4a-translate.cfg"
-            config.write_text(peers.po4a_config(site.posts, self.slugs, pots, pos, out), "utf-8")
+            atomic_write(config, peers.po4a_config(site.posts, self.slugs, pots, pos, out))
             run_process(peers.po4a_command(tools, config, translate=False))
             peers.fill_translations(pos)
             command = peers.po4a_command(tools, config, translate=True)
@@ -298,7 +298,12 @@ def mt_rows(args: argparse.Namespace, notes: list[str]) -> list[Row]:
             notes.append(f"{item.name}: {item.note}")
         if batched and per:
             notes.append(f"{item.name}: batched is {per / batched:.1f}× faster (goal ≥ 3×).")
-        rows.append(Row(f"{item.name}, batched", batched, item.baseline, per, Target(1 / 3, True)))
+        runs = f"median of {args.repeats}; baseline {baseline} run{'s' if baseline > 1 else ''}"
+        rows.append(
+            Row(
+                f"{item.name}, batched", batched, item.baseline, per, Target(1 / 3, True), note=runs
+            )
+        )
     return rows
 
 

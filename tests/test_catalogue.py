@@ -108,6 +108,19 @@ def test_template_has_one_entry_per_text_in_document_order(tmp_path: Path) -> No
     assert "#. type: title\n#: source_posts/voyage.md:1 source_posts/voyage.md:9\n" in text
 
 
+def test_rebuilt_template_read_back_keeps_its_date(tmp_path: Path) -> None:
+    segments = [Seg("Titre", "title", 1), Seg("Texte.", "paragraph", 3)]
+    first = build_template(
+        "./" + POST, segments, slug="voyage", version="0.1.0", creation_date="D1"
+    )
+    on_disk = read_po(written(first, tmp_path), "voyage.pot")
+    again = build_template(
+        "./" + POST, segments, slug="voyage", version="0.1.0", creation_date="D2"
+    )
+    carry_dates(again, on_disk, ["POT-Creation-Date"], "D2")
+    assert again.metadata["POT-Creation-Date"] == "D1"
+
+
 def test_template_header_fields_and_order() -> None:
     pot = template_of(PARAGRAPHS)
     assert list(pot.metadata) == [f for f in HEADER_FIELDS if f != "Plural-Forms"]

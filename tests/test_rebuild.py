@@ -95,6 +95,9 @@ def test_table_cells_get_pipes_escaped_once() -> None:
         ("Texte\\\n<div>", "Texte\\\n    <div>"),
         ("Texte\\\nsuite", "Texte\\\nsuite"),
         ("*emphase* normale", "*emphase* normale"),
+        ("[lien]: suite [x]", "[lien]: suite [x]"),
+        ('<div class="x">', '\\<div class="x">'),
+        ("<span>en ligne</span>", "<span>en ligne</span>"),
     ],
 )
 def test_a_translation_cannot_open_another_block(translation: str, expected: str) -> None:

@@ -2,7 +2,7 @@
 
 Identity (every translation = its msgid) must render to the same HTML, load
 the same front matter, and be byte-identical when no paragraph-like block
-spans several lines. A visible transformation («…») must keep the HTML tag
+spans several lines. A visible transformation (« … ») must keep the HTML tag
 structure and leave code blocks untouched, for the fixture corpus and for
 hypothesis-generated posts.
 """
@@ -26,8 +26,7 @@ CORPUS = Path(__file__).parent / "corpus"
 CORPUS_FILES = sorted(CORPUS.glob("*.md"))
 _PRE = re.compile(r"<pre>.*?</pre>", re.S)
 _TAG = re.compile(r"<(/?[a-zA-Z][a-zA-Z0-9]*)")
-
-MULTI_LINE_KINDS = ("paragraph", "list-item", "blockquote", "heading", "alt-text")
+_SPACES = re.compile(r"[ \t\r\n]+")
 
 
 def render(text: str) -> str:
@@ -37,7 +36,7 @@ def render(text: str) -> str:
 
 
 def normalized_html(html: str) -> str:
-    """HTML with whitespace runs outside ``<pre>`` collapsed.
+    """HTML with runs of spaces, tabs and newlines outside ``<pre>`` collapsed.
 
     A soft line break renders as a newline, the one-line msgid as a space:
     the same thing to a browser (outside ``<pre>``), so that is the only
@@ -45,10 +44,10 @@ def normalized_html(html: str) -> str:
     """
     out, done = [], 0
     for block in _PRE.finditer(html):
-        out.append(re.sub(r"\s+", " ", html[done : block.start()]))
+        out.append(_SPACES.sub(" ", html[done : block.start()]))
         out.append(block.group())
         done = block.end()
-    out.append(re.sub(r"\s+", " ", html[done:]))
+    out.append(_SPACES.sub(" ", html[done:]))
     return "".join(out)
 
 

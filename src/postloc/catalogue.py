@@ -90,8 +90,11 @@ def build_template(
     Every occurrence adds a ``post_path:line`` reference; the extracted comment
     ``type: <kind>`` names the kind of the *first* occurrence only, so a text
     that is both a heading and a list item does not churn when one of them moves.
-    Empty texts are skipped (an empty msgid is the header).
+    Empty texts are skipped (an empty msgid is the header). A leading ``./`` is
+    dropped from ``post_path``, as gettext does when writing references.
     """
+    while post_path.startswith("./"):
+        post_path = post_path[2:]
     template = polib.POFile(encoding="utf-8")
     template.header = (
         f"Translation template for {post_path}.\n"

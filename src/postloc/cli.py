@@ -7,9 +7,10 @@ place (:class:`PostlocGroup`); usage mistakes are click's exit 2.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -150,8 +151,10 @@ def translate(
     from .pipeline import translate as run
 
     project = state.project()
-    with _lock(project):
-        report, writes = run(project, langs, engine, notify=state.reporter.detail, jobs=jobs)
+    with _lock(project), _progress_bars(state) as progress:
+        report, writes = run(
+            project, langs, engine, notify=state.reporter.detail, jobs=jobs, progress=progress
+        )
     if as_json:
         emit_json(report.to_json())
     else:
@@ -223,8 +226,10 @@ def sync(
         check_sync(project, langs)
         state.reporter.notice("catalogues are up to date")
         return
-    with _lock(project, wait=60.0):
-        result = run_sync(project, langs, engine, notify=state.reporter.detail, jobs=jobs)
+    with _lock(project, wait=60.0), _progress_bars(state) as progress:
+        result = run_sync(
+            project, langs, engine, notify=state.reporter.detail, jobs=jobs, progress=progress
+        )
     if as_json:
         emit_json(result.to_json(project))
         return
@@ -390,6 +395,33 @@ def models_install(state: State, codes: tuple[str, ...], file: Path | None) -> N
         else:
             info = install_from_index(codes[0], codes[1], None)
     state.reporter.notice(f"installed {info.from_code}→{info.to_code} {info.package_version}")
+
+
+@contextlib.contextmanager
+def _progress_bars(state: State) -> Iterator[Callable[[str, int, int], None] | None]:
+    """One progress bar per language on a terminal; nothing with -q or when piped."""
+    if not state.reporter.bars:
+        yield None
+        return
+    bars: dict[str, Any] = {}
+
+    def progress(lang: str, done: int, total: int) -> None:
+        bar = bars.get(lang)
+        if bar is None:
+            bar = bars[lang] = click.progressbar(
+                length=total, label=f"translating {lang}", file=sys.stderr
+            )
+            bar.__enter__()
+        bar.update(done - bar.pos)
+        if done >= total:
+            bar.__exit__(None, None, None)
+
+    try:
+        yield progress
+    finally:
+        for bar in bars.values():
+            if not bar.finished:
+                bar.__exit__(None, None, None)
 
 
 def _lock(project: Any, wait: float = 0.0) -> Any:

@@ -29,7 +29,7 @@ import difflib
 import heapq
 from collections import Counter
 from collections.abc import Container, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 CUTOFF = 0.6
 """``difflib.get_close_matches``'s default cutoff, the one Babel uses."""
@@ -58,8 +58,15 @@ class _Candidate:
     """Keys given to the index that normalize to ``key``, in the order given."""
     counts: Counter[str]
     """Character multiset of ``key``."""
-    positions: dict[str, list[int]] = field(default_factory=dict)
-    """Where each character occurs in ``key``."""
+    bigrams: dict[str, list[int]] | None = None
+    """Where each two-character string starts in ``key``; built when first needed."""
+
+    def bigram_starts(self) -> dict[str, list[int]]:
+        if self.bigrams is None:
+            self.bigrams = {}
+            for i in range(len(self.key) - 1):
+                self.bigrams.setdefault(self.key[i : i + 2], []).append(i)
+        return self.bigrams
 
 
 class FuzzyIndex:
@@ -77,8 +84,6 @@ class FuzzyIndex:
             candidate = by_key.get(key)
             if candidate is None:
                 candidate = by_key[key] = _Candidate(key, [], Counter(key))
-                for i, char in enumerate(key):
-                    candidate.positions.setdefault(char, []).append(i)
             if original not in candidate.originals:
                 candidate.originals.append(original)
         self._candidates = sorted(by_key.values(), key=lambda c: len(c.key))
@@ -116,7 +121,7 @@ class FuzzyIndex:
             if -negative < CUTOFF or (best is not None and -negative < best[0]):
                 break
             if not refined and seeds is not None:
-                common = _seed_bound(candidate.key, word, seeds, candidate.positions)
+                common = _seed_bound(candidate, word, seeds)
                 bound = _ratio(common, size + len(candidate.key))
                 heapq.heappush(heap, (-min(bound, -negative), True, n, candidate))
                 continue
@@ -129,42 +134,42 @@ class FuzzyIndex:
         return next(o for o in winner.originals if o not in exclude)
 
 
-def _rare_positions(word: str) -> dict[str, list[int]] | None:
+def _rare_positions(word: str) -> list[int] | None:
     """Positions of the characters difflib may seed matches with (None: all of them)."""
     if len(word) < AUTOJUNK_LENGTH:
         return None
-    positions: dict[str, list[int]] = {}
-    for j, char in enumerate(word):
-        positions.setdefault(char, []).append(j)
+    counts = Counter(word)
     limit = len(word) // 100 + 1
-    return {char: js for char, js in positions.items() if len(js) <= limit}
+    return [j for j, char in enumerate(word) if counts[char] <= limit]
 
 
-def _seed_bound(
-    key: str, word: str, seeds: dict[str, list[int]], positions: dict[str, list[int]]
-) -> int:
-    """Upper bound on the characters difflib can match between ``key`` and ``word``.
+def _seed_bound(candidate: _Candidate, word: str, seeds: list[int]) -> int:
+    """Upper bound on the characters difflib can match between ``candidate`` and ``word``.
 
     Every matching block is the common prefix or contains a seed (a rare
-    character of ``word``), so the blocks lie inside the union, over all pairs of
-    equal seed positions, of the longest common substring through the pair.
+    character of ``word`` also in the candidate), so the blocks lie inside the
+    union of the common substrings through each pair of equal seed positions.
+    A pair whose neighbours differ on both sides adds its seed alone; the
+    others share a two-character string, which the candidate's bigram index
+    finds without trying every pair.
     """
+    key = candidate.key
     spans = [(0, _run(key, 0, word, 0))]
-    by_diagonal: dict[int, list[tuple[int, int]]] = {}
-    last_a, last_b = len(key) - 1, len(word) - 1
-    for char, js in seeds.items():
-        for i in positions.get(char, ()):
-            for j in js:
-                known = by_diagonal.setdefault(i - j, [])
-                if any(begin <= j < end for begin, end in known):
-                    continue  # same maximal common substring as a pair already seen
-                # Most pairs match for a character or two: test those before galloping.
-                left = _run_back(key, i, word, j) if i and j and key[i - 1] == word[j - 1] else 0
-                right = 0
-                if i < last_a and j < last_b and key[i + 1] == word[j + 1]:
-                    right = _run(key, i + 1, word, j + 1)
-                known.append((j - left, j + 1 + right))
-                spans.append(known[-1])
+    by_diagonal: dict[int, tuple[int, int]] = {}
+    bigrams = candidate.bigram_starts()
+    for j in seeds:
+        if word[j] not in candidate.counts:
+            continue
+        spans.append((j, j + 1))
+        for probe, shift in ((word[j : j + 2], 0), (word[j - 1 : j + 1] if j else "", 1)):
+            for start in bigrams.get(probe, ()):
+                i = start + shift
+                known = by_diagonal.get(i - j)
+                if known is not None and known[0] <= j < known[1]:
+                    continue  # the same maximal common substring as a pair already seen
+                span = (j - _run_back(key, i, word, j), j + 1 + _run(key, i + 1, word, j + 1))
+                by_diagonal[i - j] = span
+                spans.append(span)
     spans.sort()
     covered, reach = 0, 0
     for begin, end in spans:

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from .translate import TranslateReport
 
 Notify = Callable[[str], None]
+Progress = Callable[[str, int, int], None]
+"""``(language, done, total)`` callback for progress bars."""
 
 
 def _quiet(_: str) -> None:
@@ -203,6 +205,7 @@ def translate(
     slugs: Sequence[str] | None = None,
     jobs: int = 1,
     loaded: Mapping[Path, polib.POFile] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[TranslateReport, WriteReport]:
     """Machine drafts for every pending entry, one batched stream per language pair.
 
@@ -261,7 +264,11 @@ def translate(
                 if save_drafted(key, po):
                     writes.written.append(key)
 
-            report = translate_catalogues(items, translator, on_complete=save)
+            def step(done: int, total: int, lang: str = lang) -> None:
+                if progress:
+                    progress(lang, done, total)
+
+            report = translate_catalogues(items, translator, on_complete=save, on_progress=step)
             for path, po in items:
                 if path not in saved:
                     save(path, po)

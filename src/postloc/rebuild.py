@@ -12,16 +12,20 @@ not read back as the same string.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from yaml.nodes import CollectionNode, MappingNode
 
 from . import frontmatter
 from .model import FRONT_MATTER_KIND_PREFIX, Post, Segment
-from .parse import line_number, line_starts
+from .parse import line_number, line_starts, markdown_parser
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _LINE_BREAK: Final = re.compile(r"\r\n|\r|\n")
 _LIST_MARKER: Final = re.compile(r"[-+*]|\d{1,9}[.)]")
@@ -33,9 +37,10 @@ _BLOCK_START: Final = re.compile(
     r"|(?P<fence>`{3,}[^`]*$|~{3,})"
     r"|(?P<underline>(?:=+|-+)[ \t]*$)"
     r"|(?P<rule>(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$|(?:-[ \t]*){3,}$)"
-    r"|(?P<ref>\[[^\]]*\]:)"
+    r"|(?P<ref>\[)"
+    r"|(?P<html><)"
 )
-"""A paragraph start that would open a block instead (escaped by :func:`_guard`)."""
+"""A paragraph start that might open a block instead (checked and escaped by :func:`_guard`)."""
 _DELIMITER_ROW: Final = re.compile(r"[> \t]*(?:[|:][-:| \t]|-[-:|])[-:| \t]*(?:\r\n|\r|\n|$)")
 """A line that could be a table's delimiter row, after any quote markers."""
 _RISKY_START: Final = re.compile(r"[#>*+\-_=`~<|:]|\d{1,9}[.)]")
@@ -214,15 +219,25 @@ def _unbreak(line: str) -> str:
 def _guard(line: str) -> str:
     r"""Escape a paragraph's first-line start that would open a block instead.
 
-    Escaping is neutral where nothing needed it (``\-`` renders ``-``).
+    The pattern only preselects; markdown-it has the last word, so that a
+    link such as ``[x]: y[x]`` keeps its bracket. Escaping renders as the
+    character itself (``\-`` shows ``-``).
     """
     found = _BLOCK_START.match(line)
     if found is None:
+        return line
+    tokens = _parser().parse(line)
+    if tokens and tokens[0].type == "paragraph_open":
         return line
     if found.group("ordered"):
         cut = found.start("ordered")
         return line[:cut] + "\\" + line[cut:]
     return "\\" + line
+
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    return markdown_parser()
 
 
 def _escape_pipes(text: str) -> str:

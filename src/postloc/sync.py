@@ -21,6 +21,7 @@ from .files import atomic_write, remove_file
 from .pipeline import (
     LoadedPost,
     Notify,
+    Progress,
     WriteReport,
     _quiet,
     dump,
@@ -93,6 +94,7 @@ def _sync_language(
     dirty: Sequence[LoadedPost],
     engine: str | None,
     notify: Notify = _quiet,
+    progress: Progress | None = None,
 ) -> _LanguageResult:
     """Merge, translate and export one language for the changed posts.
 
@@ -115,7 +117,9 @@ def _sync_language(
         else:
             update.unchanged += 1
     slugs = [item.post.slug for item in dirty]
-    report, writes = translate(project, [lang], engine, notify, slugs=slugs, loaded=merged)
+    report, writes = translate(
+        project, [lang], engine, notify, slugs=slugs, loaded=merged, progress=progress
+    )
     exported = export_project(project, [lang], posts=dirty, loaded=merged, find_stale=False)
     pending = {
         item.post.slug: sum(
@@ -152,6 +156,7 @@ def run_sync(
     *,
     jobs: int = 1,
     incremental: bool = True,
+    progress: Progress | None = None,
 ) -> SyncResult:
     """The whole pipeline for every post that changed since the last sync."""
     from .engines.registry import EngineRegistry
@@ -209,7 +214,8 @@ def run_sync(
             )
     else:
         results = [
-            _sync_language(project, lang, templates, dirty, engine, notify) for lang in langs
+            _sync_language(project, lang, templates, dirty, engine, notify, progress)
+            for lang in langs
         ]
     del templates
     update, writes, report, exported = (

@@ -94,13 +94,14 @@ def translate_catalogues(
     catalogues: Sequence[tuple[Hashable, polib.POFile]],
     translator: MachineTranslator,
     on_complete: Callable[[Hashable, polib.POFile], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> TranslateReport:
     """Draft every pending entry of ``catalogues`` (all one language pair) in one stream.
 
     ``on_complete(key, po)`` is called as soon as the last pending entry of a
     catalogue has its draft, so the caller can save it while later batches run:
     an interrupted run keeps every finished catalogue, and the memory keeps
-    every finished batch.
+    every finished batch. ``on_progress(done, total)`` counts distinct texts.
     """
     report = TranslateReport()
     waiting: dict[str, list[tuple[Hashable, polib.POEntry]]] = {}
@@ -118,7 +119,14 @@ def translate_catalogues(
     route = translator.route
     source, target = translator.key.source_lang, translator.key.target_lang
 
+    total = len(waiting)
+    done = 0
+
     def land(batch: dict[str, Draft]) -> None:
+        nonlocal done
+        done += len(batch)
+        if on_progress:
+            on_progress(min(done, total), total)
         finished: list[Hashable] = []
         for text, draft in batch.items():
             note = MachineNote(
