@@ -67,9 +67,8 @@ class Segment:
     author's two trailing spaces are kept instead when a backslash would
     change the text before it (after ``\\``, ``*``, ``_``, ``~``). A newline
     inside a code span, inline HTML or a link title becomes a space, the
-    next line's indentation kept (after a backslash it stays a newline).
-    Front-matter values are the YAML string, stripped of surrounding
-    whitespace.
+    next line's indentation kept. Front-matter values are the YAML string,
+    stripped of surrounding whitespace.
     """
 
     text: str

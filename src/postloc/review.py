@@ -27,6 +27,7 @@ import polib
 from .checks import entry_line
 from .entrystate import DAMAGED_FLAG, entry_state, machine_note, without_note
 from .errors import BadCatalogue
+from .fuzzy import FuzzyIndex
 
 Key = tuple[str | None, str]
 
@@ -158,7 +159,9 @@ def _same_language(header: str, lang: str) -> bool:
 class _Merger:
     """Accumulates the report while entries are merged one by one."""
 
-    def __init__(self, po: polib.POFile) -> None:
+    def __init__(self, po: polib.POFile, their_msgids: frozenset[str] = frozenset()) -> None:
+        self.their_msgids = their_msgids
+        self.index: FuzzyIndex | None = None
         self.by_key: dict[Key, polib.POEntry] = {}
         self.by_previous: dict[Key, polib.POEntry] = {}
         for entry in po:
@@ -197,9 +200,24 @@ class _Merger:
                 (theirs.previous_msgctxt or theirs.msgctxt, theirs.previous_msgid)
             )
         if ours is None:
+            ours = self.similar(theirs)
+        if ours is None:
             self.unknown.append(theirs.msgid)
             return
         self.merge_changed_source(ours, theirs, previous)
+
+    def similar(self, theirs: polib.POEntry) -> polib.POEntry | None:
+        """Our entry whose source is an edit of theirs (msgmerge's fuzzy match), if any.
+
+        Entries the reviewer's file also has verbatim are never candidates: they
+        get their own exact match.
+        """
+        if theirs.msgctxt is not None or _blank(_translation(theirs)):
+            return None
+        if self.index is None:
+            self.index = FuzzyIndex(msgid for context, msgid in self.by_key if context is None)
+        match = self.index.best_match(theirs.msgid, exclude=self.their_msgids)
+        return self.by_key.get((None, match)) if match is not None else None
 
     def merge_matched(self, ours: polib.POEntry, theirs: polib.POEntry) -> None:
         texts, before = _translation(theirs), _snapshot(ours)
@@ -271,7 +289,7 @@ def merge_review(ours: polib.POFile, theirs: polib.POFile, *, lang: str) -> Revi
             path=getattr(theirs, "fpath", None),
         )
     merged = copy.deepcopy(ours)
-    merger = _Merger(merged)
+    merger = _Merger(merged, frozenset(e.msgid for e in theirs if not e.obsolete))
     for entry in theirs:
         if entry.obsolete or not entry.msgid:
             continue

@@ -218,9 +218,9 @@ class _BodyWalker:
             while newline > 0 and content[newline - 1] != "\n":
                 newline -= 1
             kind = breaks.get(newline - 1)
-            if kind == "escape" or (len(chunk) - len(chunk.rstrip("\\"))) % 2:
-                # Kept even where it is no break (a code span, an image label parsed
-                # on its own): rebuild reads backslash + newline as a hard break.
+            if kind is None and (len(chunk) - len(chunk.rstrip("\\"))) % 2:
+                kind = self._nested_break(content, newline - 1)
+            if kind == "escape":
                 out.append(chunk + "\n")
             elif kind == "soft":
                 out.append(chunk.rstrip(" ") + " ")
@@ -234,6 +234,17 @@ class _BodyWalker:
                 # as a space and the next line's indentation is kept (it shows in code).
                 out.append(chunk + " " + content[newline : pieces[k + 1].cstart])
         return "".join(out)
+
+    def _nested_break(self, content: str, newline: int) -> str | None:
+        """The break at ``content[newline]`` if an image label around it, parsed on its
+        own by markdown-it, made one (only a backslash break matters: it must stay)."""
+        for source, record in self.breaks.items():
+            start = content.find(source) if source != content and "\n" in source else -1
+            while start >= 0:
+                if start <= newline < start + len(source) and newline - start in record:
+                    return record[newline - start]
+                start = content.find(source, start + 1)
+        return None
 
     def _alt_text(self, inline: Token, first: int, last: int) -> list[Segment]:
         """The alt text of a paragraph made of one image, located in ``Post.text``."""
