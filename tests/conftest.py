@@ -49,3 +49,61 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
     monkeypatch.setattr(socket, "getaddrinfo", _guarded_getaddrinfo)
     yield
+
+
+# --- every catalogue postloc writes in a test must satisfy GNU gettext -------------------------
+
+_verified: set[bytes] = set()
+
+
+def _gettext_problems(path: str, data: bytes) -> list[str]:
+    """msgfmt --check must accept the file, and msgcat must rewrite it byte for byte."""
+    import hashlib
+    import subprocess
+
+    digest = hashlib.sha256(data).digest()
+    if digest in _verified:
+        return []
+    problems = []
+    check = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", path], capture_output=True)
+    if check.returncode != 0:
+        problems.append(f"msgfmt --check refused {path}: {check.stderr.decode()[:500]}")
+    cat = subprocess.run(["msgcat", path], capture_output=True)
+    if cat.returncode != 0 or cat.stdout != data:
+        problems.append(f"msgcat rewrites {path}")
+    if not problems:
+        _verified.add(digest)
+    return problems
+
+
+@pytest.fixture(autouse=True)
+def catalogues_are_gettext_clean(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Record every .po/.pot that postloc writes (all writes go through os.replace in
+    postloc.files.atomic_write) and check each with msgfmt and msgcat after the test."""
+    import os
+    import shutil
+
+    if shutil.which("msgcat") is None:
+        pytest.fail("GNU gettext is not installed: `make setup` installs it")
+    written: dict[str, bytes] = {}
+    real_replace = os.replace
+
+    def recording_replace(src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
+        target = os.fspath(dst)
+        if target.endswith((".po", ".pot")):
+            with open(src, "rb") as handle:
+                written[target] = handle.read()
+        real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", recording_replace)
+    yield
+    problems = []
+    for path, data in written.items():
+        try:
+            with open(path, "rb") as handle:
+                current = handle.read()
+        except OSError:
+            continue
+        if current == data:
+            problems.extend(_gettext_problems(path, data))
+    assert not problems, "\n".join(problems)

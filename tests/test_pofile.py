@@ -418,7 +418,7 @@ def damaged(draw: st.DrawFn) -> str:
     return "\n".join(lines)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.one_of(damaged(), st.text(max_size=200)))
 def test_damaged_input_raises_bad_catalogue_or_parses(text: str) -> None:
     try:
