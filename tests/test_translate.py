@@ -145,3 +145,32 @@ def test_human_comment_kept_beside_mt_note() -> None:
     translate_catalogues([("a", po)], translator(CountingEngine()))
     assert entry.tcomment.splitlines()[0] == "Attention au ton"
     assert entry.tcomment.splitlines()[1].startswith("MT: pseudo 1 fr→en ")
+
+
+class CodeDroppingEngine(CountingEngine):
+    """Loses the placeholder element that stands for inline code."""
+
+    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        import re
+
+        return [
+            re.sub(r"<code[^>]*></code>", "", t) for t in super().translate(texts, source, target)
+        ]
+
+
+def test_damaged_markup_is_kept_and_noted_for_check() -> None:
+    from postloc.checks import check_catalogue
+    from postloc.entrystate import damage_note
+
+    po = catalogue(
+        polib.POEntry(msgid="Lancez `make test` maintenant", occurrences=[("p.md", "3")])
+    )
+    translate_catalogues([("a", po)], translator(CodeDroppingEngine()))
+    entry = po[0]
+    assert entry.msgstr and entry_state(entry) == "machine"
+    note = damage_note(entry)
+    assert note is not None and "make test" in note
+    issues = check_catalogue(po, post="p", lang="en")
+    assert ("markup-damaged", "error") in {(i.check, i.severity) for i in issues}
+    entry.msgstr = "Run `make test` now"  # a person fixes it: the note no longer counts
+    assert "markup-damaged" not in {i.check for i in check_catalogue(po, post="p", lang="en")}

@@ -19,7 +19,7 @@ from typing import Any, Literal, NamedTuple
 
 import polib
 
-from .entrystate import DAMAGED_FLAG
+from .entrystate import DAMAGED_FLAG, damage_note, machine_note
 
 Severity = Literal["error", "warning"]
 
@@ -245,7 +245,7 @@ def check_damaged(pair: Pair) -> list[Finding]:
     """The translate step flagged this draft: the engine broke its markup."""
     if DAMAGED_FLAG not in pair.flags:
         return []
-    message = f"an engine damaged the markup here; fix it and remove the {DAMAGED_FLAG!r} flag"
+    message = "an engine damaged the markup here; fix it (a reviewed entry drops the note)"
     return [Finding("markup-damaged", "error", message)]
 
 
@@ -427,6 +427,16 @@ def _pairs(entry: polib.POEntry) -> list[tuple[str, str]]:
     return [(entry.msgid, entry.msgstr)]
 
 
+def _flags(entry: polib.POEntry) -> list[str]:
+    """The entry's flags, plus the damage pseudo-flag while an untouched draft carries a
+    damage note (once a person edits the draft, the other checks judge their text)."""
+    flags = list(entry.flags)
+    damaged = damage_note(entry) is not None and machine_note(entry) is not None
+    if damaged and DAMAGED_FLAG not in flags:
+        flags.append(DAMAGED_FLAG)
+    return flags
+
+
 def check_catalogue(
     po: polib.POFile, *, post: str, lang: str, source_lang: str = "fr"
 ) -> list[Issue]:
@@ -442,7 +452,7 @@ def check_catalogue(
         seen: set[Finding] = set()
         for source, text in pairs:
             for finding in check_entry(
-                source, text, kind=kind, lang=lang, flags=entry.flags, source_lang=source_lang
+                source, text, kind=kind, lang=lang, flags=_flags(entry), source_lang=source_lang
             ):
                 if finding not in seen:
                     seen.add(finding)

@@ -17,8 +17,13 @@ State = Literal["reviewed", "machine", "fuzzy", "untranslated", "obsolete"]
 STATES: tuple[State, ...] = ("reviewed", "machine", "fuzzy", "untranslated", "obsolete")
 
 MT_PREFIX = "MT: "
+DAMAGE_PREFIX = "MT-damage: "
+"""Translator-comment line on a draft whose markup the engine broke (read by ``check``).
+
+A comment, not a flag: GNU msgcat (and so Poedit round trips) drops flags it
+does not know, and this warning must survive every editor."""
 DAMAGED_FLAG = "markup-damaged"
-"""Flag set on a machine draft whose markup the engine broke (read by ``check``)."""
+"""Name of the QA check reporting such drafts (and the pseudo-flag ``check_entry`` takes)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,8 +78,18 @@ def machine_note(entry: polib.POEntry) -> MachineNote | None:
 
 
 def without_note(tcomment: str) -> str:
-    """The translator comment with any ``MT:`` line removed (human comments kept)."""
-    return "\n".join(line for line in tcomment.splitlines() if not line.startswith(MT_PREFIX))
+    """The translator comment without ``MT:``/``MT-damage:`` lines (human comments kept)."""
+    return "\n".join(
+        line for line in tcomment.splitlines() if not line.startswith((MT_PREFIX, DAMAGE_PREFIX))
+    )
+
+
+def damage_note(entry: polib.POEntry) -> str | None:
+    """The engine's markup-damage report on this entry, if any."""
+    for line in (entry.tcomment or "").splitlines():
+        if line.startswith(DAMAGE_PREFIX):
+            return line[len(DAMAGE_PREFIX) :]
+    return None
 
 
 def entry_state(entry: polib.POEntry) -> State:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import polib
 
 from .entrystate import (
+    DAMAGE_PREFIX,
     DAMAGED_FLAG,
     MachineNote,
     entry_state,
@@ -77,17 +78,15 @@ def is_human(entry: polib.POEntry) -> bool:
 
 
 def apply_draft(entry: polib.POEntry, draft: Draft, note: MachineNote) -> None:
-    """Write a draft into an entry: fuzzy, the ``MT:`` note, damage flag if any."""
+    """Write a draft into an entry: fuzzy, the ``MT:`` note, a damage line if any."""
     entry.msgstr = draft.text
     entry.previous_msgid = None
     entry.previous_msgctxt = None
-    flags = [f for f in entry.flags if f not in ("fuzzy", DAMAGED_FLAG)]
-    flags.insert(0, "fuzzy")
+    entry.flags = ["fuzzy", *(f for f in entry.flags if f not in ("fuzzy", DAMAGED_FLAG))]
+    lines = [without_note(entry.tcomment or ""), note.render()]
     if draft.problems:
-        flags.append(DAMAGED_FLAG)
-    entry.flags = flags
-    human = without_note(entry.tcomment or "")
-    entry.tcomment = "\n".join(part for part in (human, note.render()) if part)
+        lines.append(DAMAGE_PREFIX + "; ".join(draft.problems))
+    entry.tcomment = "\n".join(part for part in lines if part)
 
 
 def translate_catalogues(
