@@ -7,10 +7,8 @@ place (:class:`PostlocGroup`); usage mistakes are click's exit 2.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,7 +17,7 @@ import click
 from . import __version__
 from .config import CONFIG_NAME, DEFAULT_CONFIG_TEXT, ENGINE_NAMES, load_config
 from .errors import PostlocError
-from .progress import Reporter
+from .progress import Reporter, emit_json, progress_bars, report_export, report_writes
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -75,10 +73,6 @@ def json_option(func: F) -> F:
     return click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")(func)
 
 
-def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
-
-
 @click.group(cls=PostlocGroup)
 @click.version_option(__version__, prog_name="postloc")
 @click.option(
@@ -122,7 +116,7 @@ def extract(state: State, slugs: tuple[str, ...]) -> None:
     project = state.project()
     with _lock(project):
         report = run(project, slugs)
-    _report_writes(state, project, "template", report)
+    report_writes(state.reporter, project, "template", report)
 
 
 @main.command()
@@ -135,7 +129,7 @@ def update(state: State, langs: tuple[str, ...]) -> None:
     project = state.project()
     with _lock(project):
         report = run(project, langs)
-    _report_writes(state, project, "catalogue", report)
+    report_writes(state.reporter, project, "catalogue", report)
 
 
 @main.command()
@@ -151,7 +145,7 @@ def translate(
     from .pipeline import translate as run
 
     project = state.project()
-    with _lock(project), _progress_bars(state) as progress:
+    with _lock(project), progress_bars(state.reporter) as progress:
         report, writes = run(
             project, langs, engine, notify=state.reporter.detail, jobs=jobs, progress=progress
         )
@@ -162,7 +156,7 @@ def translate(
             f"{report.translated} drafts ({report.from_memory} from memory, "
             f"{report.engine_segments} sent to engines), {report.skipped_human} human entries kept"
         )
-    _report_writes(state, project, "catalogue", writes, quiet_summary=True)
+    report_writes(state.reporter, project, "catalogue", writes, quiet_summary=True)
 
 
 @main.command()
@@ -198,7 +192,7 @@ def export(
             fmt=fmt,  # type: ignore[arg-type]
             prune=prune,
         )
-    _report_export(state, project, report, as_json)
+    report_export(state.reporter, project, report, as_json)
 
 
 @main.command()
@@ -226,20 +220,20 @@ def sync(
         check_sync(project, langs)
         state.reporter.notice("catalogues are up to date")
         return
-    with _lock(project, wait=60.0), _progress_bars(state) as progress:
+    with _lock(project, wait=60.0), progress_bars(state.reporter) as progress:
         result = run_sync(
             project, langs, engine, notify=state.reporter.detail, jobs=jobs, progress=progress
         )
     if as_json:
         emit_json(result.to_json(project))
         return
-    _report_writes(state, project, "template", result.extract)
-    _report_writes(state, project, "catalogue", result.update)
+    report_writes(state.reporter, project, "template", result.extract)
+    report_writes(state.reporter, project, "catalogue", result.update)
     state.reporter.notice(
         f"{result.translate.translated} drafts ({result.translate.from_memory} from memory, "
         f"{result.translate.engine_segments} sent to engines)"
     )
-    _report_export(state, project, result.export, False)
+    report_export(state.reporter, project, result.export, False)
 
 
 @main.command()
@@ -397,86 +391,10 @@ def models_install(state: State, codes: tuple[str, ...], file: Path | None) -> N
     state.reporter.notice(f"installed {info.from_code}→{info.to_code} {info.package_version}")
 
 
-@contextlib.contextmanager
-def _progress_bars(state: State) -> Iterator[Callable[[str, int, int], None] | None]:
-    """One progress bar per language on a terminal; nothing with -q or when piped."""
-    if not state.reporter.bars:
-        yield None
-        return
-    bars: dict[str, Any] = {}
-
-    def progress(lang: str, done: int, total: int) -> None:
-        bar = bars.get(lang)
-        if bar is None:
-            bar = bars[lang] = click.progressbar(
-                length=total, label=f"translating {lang}", file=sys.stderr
-            )
-            bar.__enter__()
-        bar.update(done - bar.pos)
-        if done >= total:
-            bar.__exit__(None, None, None)
-
-    try:
-        yield progress
-    finally:
-        for bar in bars.values():
-            if not bar.finished:
-                bar.__exit__(None, None, None)
-
-
 def _lock(project: Any, wait: float = 0.0) -> Any:
     from .pipeline import locked
 
     return locked(project, wait)
-
-
-def _report_writes(
-    state: State, project: Any, what: str, report: Any, quiet_summary: bool = False
-) -> None:
-    for path in report.written:
-        state.reporter.detail(f"wrote {project.relative(path)}")
-    for path in getattr(report, "removed", []):
-        state.reporter.notice(f"removed {project.relative(path)} (its post is gone)")
-    if not quiet_summary:
-        state.reporter.notice(
-            f"{len(report.written)} {what}(s) written, {report.unchanged} unchanged"
-        )
-
-
-def _report_export(state: State, project: Any, report: Any, as_json: bool) -> None:
-    if as_json:
-        emit_json(
-            {
-                "posts": [
-                    {
-                        "post": p.slug,
-                        "lang": p.lang,
-                        "path": project.relative(p.path),
-                        "written": p.written,
-                        "exported": p.outcome.text is not None,
-                        "total": p.outcome.total,
-                        "reviewed": p.outcome.reviewed,
-                        "machine": p.outcome.machine,
-                        "fallback": p.outcome.fallback,
-                    }
-                    for p in report.posts
-                ],
-                "stale": [project.relative(p) for p in report.stale],
-                "pruned": [project.relative(p) for p in report.pruned],
-            }
-        )
-        return
-    for item in report.skipped:
-        state.reporter.notice(
-            f"skipped {item.slug} [{item.lang}]: {item.outcome.translated_ratio:.0%} translated, "
-            f"below the minimum"
-        )
-    for path in report.stale:
-        verb = "removed" if path in report.pruned else "stale (use --prune)"
-        state.reporter.notice(f"{verb}: {project.relative(path)}")
-    written = sum(1 for p in report.posts if p.written)
-    exported = sum(1 for p in report.posts if p.outcome.text is not None)
-    state.reporter.notice(f"{exported} post(s) exported, {written} changed")
 
 
 if __name__ == "__main__":  # pragma: no cover
