@@ -13,6 +13,7 @@ not read back as the same string.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -44,7 +45,7 @@ _BLOCK_START: Final = re.compile(
 _DELIMITER_ROW: Final = re.compile(r"[> \t]*(?:[|:][-:| \t]|-[-:|])[-:| \t]*(?:\r\n|\r|\n|$)")
 """A line that could be a table's delimiter row, after any quote markers."""
 _RISKY_START: Final = re.compile(r"[#>*+\-_=`~<|:]|\d{1,9}[.)]")
-"""A later line starting like this might open a block; it gets indented."""
+"""A later line starting like this might open a block (checked by :func:`_indented`)."""
 _CLOSING_HASHES: Final = re.compile(r"(?:^|[ \t])(#+)[ \t]*$")
 
 
@@ -140,17 +141,26 @@ def _body_text(post: Post, starts: list[int], segment: Segment, translation: str
     if (changed or joined) and _DELIMITER_ROW.match(post.text, below):
         lines = _pipe_free_last_line(lines)
     continuation = post.newline + _continuation(prefix)
-    return lines[0] + "".join(continuation + _indented(line) for line in lines[1:])
+    return lines[0] + "".join(
+        continuation + _indented(above, line) for above, line in itertools.pairwise(lines)
+    )
 
 
-def _indented(line: str) -> str:
-    """A paragraph's later line, indented by four if it could otherwise open a block.
+def _indented(above: str, line: str) -> str:
+    """A paragraph's later line, indented by four if it would otherwise open a block.
 
     Four columns of indentation make any line a paragraph continuation (it
     cannot even start code there) and render as nothing; escaping could not
-    protect ``<div>`` without turning it into text.
+    protect ``<div>`` without turning it into text. The line is checked with
+    the one ``above`` it, which a ``---`` or ``|--|`` would turn into a
+    heading or a table header.
     """
-    return "    " + line if _RISKY_START.match(line) else line
+    if not _RISKY_START.match(line):
+        return line
+    tokens = _parser().parse(f"{above}\n{line}")
+    if [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]:
+        return line
+    return "    " + line
 
 
 def _next_line_start(text: str, offset: int) -> int:

@@ -9,33 +9,44 @@ the call with one line naming the server and its ``error`` text, never a retry l
 
 Only the standard library speaks HTTP, and never through a proxy: a pool is the user's own
 machines, and a proxy variable meant for the web must not route segments elsewhere.
+
+This module is the engine and its pool scheduling; talking to one server (HTTP, discovery,
+what its errors mean) is :mod:`postloc.engines.ltserver`, whose public names are importable
+from here too.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
-import http.client
 import json
 import logging
 import os
 import re
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any
 
 from ..config import LibreTranslateSettings
-from ..errors import ConfigError, EngineFailed, EngineUnavailable, PostlocError
+from ..errors import ConfigError, EngineFailed, EngineUnavailable
 from ..languages import base_language
 from .base import MarkupStyle
+from .ltserver import KEY_ENV, Retry, ServerInfo, as_html, call, discover
 
-KEY_ENV = "POSTLOC_LIBRETRANSLATE_KEY"
-"""Environment variable holding the API key: secrets never live in ``postloc.toml``."""
+__all__ = [
+    "BACKOFF_BASE",
+    "BACKOFF_MAX",
+    "EXTRA_ATTEMPTS",
+    "KEY_ENV",
+    "LibreTranslateEngine",
+    "ServerInfo",
+    "ServerStats",
+    "as_html",
+    "discover",
+    "plan_requests",
+]
 
 BACKOFF_BASE = 0.5
 """Seconds a server rests after its first failure; doubled per further failure in a row."""
@@ -45,43 +56,6 @@ EXTRA_ATTEMPTS = 3
 """Attempts a request gets beyond one per server before the call gives up."""
 
 _log = logging.getLogger(__name__)
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>")
-_SAFE_VERSION = re.compile(r"[^A-Za-z0-9._+]")
-
-
-@dataclass(frozen=True, slots=True)
-class ServerInfo:
-    """What one server reported about itself when the pool was first used."""
-
-    url: str
-    """Base URL without a trailing slash."""
-    version: str
-    """LibreTranslate version from ``/spec`` (empty when the server does not say)."""
-    languages: tuple[tuple[str, tuple[str, ...]], ...]
-    """``GET /languages`` as (code, sorted target codes), sorted; codes as the server spells
-    them, targets including pivots and the language itself."""
-    char_limit: int
-    """Longest text the server accepts (``charLimit``); -1 for no limit."""
-
-    def codes(self) -> dict[str, str]:
-        """Base language code → the server's code (``pt`` → ``pt-BR`` when only that exists)."""
-        mapping: dict[str, str] = {}
-        every = [code for code, _ in self.languages]
-        every += [target for _, targets in self.languages for target in targets]
-        for code in every:
-            base = base_language(code)
-            if base not in mapping or code.lower() == base:
-                mapping[base] = code
-        return mapping
-
-    def pairs(self) -> frozenset[tuple[str, str]]:
-        """Direct pairs in base codes; a language is never its own target."""
-        found: set[tuple[str, str]] = set()
-        for code, targets in self.languages:
-            source = base_language(code)
-            found.update((source, base_language(t)) for t in targets if base_language(t) != source)
-        return frozenset(found)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +72,6 @@ class ServerStats:
     """Requests that failed on it (down, slow, 5xx) and moved elsewhere."""
     last_error: str
     """Why its last failure happened (empty when it never failed)."""
-
-
-class _Retry(Exception):
-    """A failure another server, or a later attempt, may not have: down, slow, 5xx, 429."""
 
 
 @dataclass(slots=True, eq=False)
@@ -137,122 +107,6 @@ class _Server:
         self.retry_at = 0.0
         self.requests += 1
         self.segments += segments
-
-
-def _error_text(exc: urllib.error.HTTPError) -> str:
-    """The server's ``{"error": …}`` text, else the start of its body, else the reason."""
-    try:
-        body = exc.read().decode("utf-8", "replace")
-    except (OSError, http.client.HTTPException):
-        body = ""
-    try:
-        parsed = json.loads(body)
-    except ValueError:
-        parsed = None
-    text = parsed["error"] if isinstance(parsed, dict) and "error" in parsed else body
-    text = " ".join(str(text).split()) or str(exc.reason)
-    return text if len(text) <= 200 else text[:197] + "..."
-
-
-def _reason(exc: BaseException, timeout: float) -> str:
-    cause = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-    if isinstance(cause, TimeoutError):
-        return f"no answer within {timeout:g} s"
-    if isinstance(cause, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(cause, ConnectionError | http.client.HTTPException):
-        return "connection dropped"
-    return " ".join(str(cause).split()) or type(cause).__name__
-
-
-def _refusal(base: str, code: int, text: str, has_key: bool) -> PostlocError:
-    """A 4xx the user must fix, as one line; key trouble is an unusable engine."""
-    message = f"LibreTranslate server {base} refused the request (HTTP {code}): {text}"
-    if code in (401, 403) or "api key" in text.lower():
-        if has_key:
-            return EngineUnavailable(f"{message}; check the key in {KEY_ENV}")
-        return EngineUnavailable(f"{message}; this server needs an API key in {KEY_ENV}")
-    if "limit" in text.lower():
-        message += "; lower [engines.libretranslate] batch_size or shorten the segment"
-    return EngineFailed(message)
-
-
-def _call(
-    base: str, path: str, timeout: float, payload: dict[str, Any] | None, has_key: bool
-) -> Any:
-    """One JSON request; raises _Retry for transient trouble, PostlocError for the rest."""
-    data = None if payload is None else json.dumps(payload).encode("utf-8")
-    headers = {"Accept": "application/json"}
-    if data is not None:
-        headers["Content-Type"] = "application/json"
-    request = urllib.request.Request(base + path, data=data, headers=headers)
-    try:
-        with _OPENER.open(request, timeout=timeout) as response:
-            body = response.read()
-    except urllib.error.HTTPError as exc:
-        text = _error_text(exc)
-        if exc.code >= 500 or exc.code in (408, 429):
-            raise _Retry(f"HTTP {exc.code}: {text}") from None
-        raise _refusal(base, exc.code, text, has_key) from None
-    except (OSError, http.client.HTTPException) as exc:
-        raise _Retry(_reason(exc, timeout)) from None
-    try:
-        return json.loads(body)
-    except ValueError:
-        raise EngineFailed(
-            f"LibreTranslate server {base} answered {path} with something that is not JSON"
-        ) from None
-
-
-def _optional(base: str, path: str, timeout: float) -> Any:
-    """An endpoint older or locked-down servers may lack: None instead of an error."""
-    try:
-        return _call(base, path, timeout, None, False)
-    except PostlocError:
-        return None
-
-
-def discover(url: str, timeout: float) -> ServerInfo:
-    """Ask one server what it serves; raises _Retry when it does not answer."""
-    base = url.rstrip("/")
-    raw = _call(base, "/languages", timeout, None, False)
-    try:
-        languages = tuple(
-            sorted((str(item["code"]), tuple(sorted(map(str, item["targets"])))) for item in raw)
-        )
-    except (TypeError, KeyError):
-        raise EngineFailed(
-            f"LibreTranslate server {base} answered /languages unexpectedly"
-        ) from None
-    settings = _optional(base, "/frontend/settings", timeout)
-    limit = settings.get("charLimit", -1) if isinstance(settings, dict) else -1
-    spec = _optional(base, "/spec", timeout)
-    info = spec.get("info", {}) if isinstance(spec, dict) else {}
-    version = info.get("version", "") if isinstance(info, dict) else ""
-    return ServerInfo(
-        url=base,
-        version=_SAFE_VERSION.sub("", str(version)),
-        languages=languages,
-        char_limit=limit if isinstance(limit, int) and limit > 0 else -1,
-    )
-
-
-def as_html(source: str, output: str) -> str:
-    """Escape LibreTranslate's output again, keeping only the kinds of tag the source had.
-
-    Its html mode answers with entities decoded (``&lt;`` comes back as ``<``), so without
-    this a literal ``<`` or ``&`` in a segment would read as markup downstream.
-    """
-    names = {match.group(1).lower() for match in _TAG.finditer(source)}
-    pieces: list[str] = []
-    position = 0
-    for match in _TAG.finditer(output):
-        if match.group(1).lower() in names:
-            pieces.append(html.escape(output[position : match.start()], quote=False))
-            pieces.append(match.group(0))
-            position = match.end()
-    pieces.append(html.escape(output[position:], quote=False))
-    return "".join(pieces)
 
 
 def plan_requests(lengths: Sequence[int], batch_size: int, char_limit: int) -> list[range]:
@@ -315,7 +169,7 @@ class LibreTranslateEngine:
                 for url, future in zip(urls, futures, strict=True):
                     try:
                         found.append(_Server(future.result()))
-                    except _Retry as exc:
+                    except Retry as exc:
                         down.append(f"{url} ({exc})")
                         _log.warning("LibreTranslate server %s is left out: %s", url, exc)
             if not found:
@@ -384,7 +238,7 @@ class LibreTranslateEngine:
         }
         if self._key:
             payload["api_key"] = self._key
-        body = _call(info.url, "/translate", self.settings.timeout, payload, bool(self._key))
+        body = call(info.url, "/translate", self.settings.timeout, payload, bool(self._key))
         outputs = body.get("translatedText") if isinstance(body, dict) else None
         if not isinstance(outputs, list) or not all(isinstance(o, str) for o in outputs):
             raise EngineFailed(f"LibreTranslate server {info.url} answered without translatedText")
@@ -444,7 +298,7 @@ class LibreTranslateEngine:
                     busy[server] -= 1
                     try:
                         answers[index] = future.result()
-                    except _Retry as exc:
+                    except Retry as exc:
                         if server.failed(str(exc), sent_at):
                             _log.warning(
                                 "LibreTranslate server %s failed (%s); its work moves on",
