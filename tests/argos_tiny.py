@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,13 +53,20 @@ def corpus_lines() -> list[str]:
     return [line for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def train_sentencepiece(*, vocab_size: int = 300, seed: int = 0) -> bytes:
-    """Train a SentencePiece model with CTranslate2's special ids (unk=0, bos=1, eos=2)."""
+def train_sentencepiece(
+    *, vocab_size: int = 300, seed: int = 0, lines: Sequence[str] | None = None
+) -> bytes:
+    """Train a SentencePiece model with CTranslate2's special ids (unk=0, bos=1, eos=2).
+
+    ``lines`` replaces the small test corpus: the benchmark trains on its own
+    French paragraphs with a real-sized vocabulary, so sentences tokenize to
+    realistic lengths (a 300-piece model cuts words into ~3 pieces each).
+    """
     import sentencepiece as spm
 
     buffer = io.BytesIO()
     spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(corpus_lines()),
+        sentence_iterator=iter(lines if lines is not None else corpus_lines()),
         model_writer=buffer,
         vocab_size=vocab_size,
         hard_vocab_limit=False,
@@ -275,6 +282,8 @@ def build_package(
     pad_vocabulary_to: int = 0,
     dtype: Any = np.float32,
     version: str = "1.0",
+    sp_lines: Sequence[str] | None = None,
+    sp_vocab: int = 300,
 ) -> Path:
     """Build ``<workdir>/translate-<from>_<to>-<version>.argosmodel`` and return its path."""
     name = f"translate-{from_code}_{to_code}-{version.replace('.', '_')}"
@@ -282,7 +291,7 @@ def build_package(
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    sp_model = train_sentencepiece(seed=seed)
+    sp_model = train_sentencepiece(seed=seed, lines=sp_lines, vocab_size=sp_vocab)
     (folder / "sentencepiece.model").write_bytes(sp_model)
     build_ctranslate2_model(
         folder / "model",
@@ -329,6 +338,7 @@ def build_base_sized_package(
     seed: int = 0,
     vocabulary_size: int = 32000,
     counter: float = BASE_COUNTER,
+    sp_lines: Sequence[str] | None = None,
 ) -> Path:
     """A Transformer-base-sized package (d=512, 6+6 layers, 8 heads, ffn 2048) for ``make bench``.
 
@@ -349,6 +359,8 @@ def build_base_sized_package(
         counter=counter,
         pad_vocabulary_to=vocabulary_size,
         dtype=np.float16,
+        sp_lines=sp_lines,
+        sp_vocab=4000 if sp_lines is not None else 300,
     )
 
 

@@ -147,7 +147,6 @@ def test_generated_posts_as_str(text: str) -> None:
     through_the_stages(text)
 
 
-@pytest.mark.xfail(strict=True, reason="the three bugs pinned one by one below")
 @fuzz(200)
 @given(post_soup(MARKUP + UNICODE_SPACES + "\u0085" + CONTROLS, (*PREFIXES, b"---\n x: 1\n---\n")))
 @example(b"---\ntitle: a\x00b\n---\n")
@@ -162,10 +161,6 @@ def test_markdown_soup_with_every_character(data: bytes) -> None:
 
 
 @pytest.mark.parametrize("char", list(CONTROLS))
-@pytest.mark.xfail(
-    strict=True,
-    reason="frontmatter.compose builds the YAML loader outside its try: ReaderError escapes",
-)
 def test_control_character_in_front_matter_is_bad_front_matter(char: str) -> None:
     with pytest.raises(BadFrontMatter) as caught:
         parse_post(f"---\ntitle: a{char}b\n---\n\nTexte.\n".encode(), PATH)
@@ -173,10 +168,6 @@ def test_control_character_in_front_matter_is_bad_front_matter(char: str) -> Non
 
 
 @pytest.mark.parametrize("space", list(UNICODE_SPACES))
-@pytest.mark.xfail(
-    strict=True,
-    reason="rebuild._body_text escapes a block marker that follows a Unicode space (\\>)",
-)
 def test_identity_export_after_a_unicode_space_keeps_the_msgid(space: str) -> None:
     post = parse_post(f"{space}>\nsuite\n".encode(), PATH)
     segments = segment_post(post)
@@ -186,10 +177,6 @@ def test_identity_export_after_a_unicode_space_keeps_the_msgid(space: str) -> No
     assert msgids(parse_post(same.text, PATH)) == ["> suite"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="rebuild appends lang/translation_of at column 0 after an indented YAML mapping",
-)
 def test_export_of_an_indented_front_matter_reads_back() -> None:
     post = parse_post(b"---\n  title: Titre\n  x: 1\n---\n\nTexte.\n", PATH)
     segments = segment_post(post)

@@ -119,10 +119,6 @@ def test_invalid_utf8_in_front_matter_names_the_line(project: Path) -> None:
 
 
 @pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b"])
-@pytest.mark.xfail(
-    strict=True,
-    reason="frontmatter.compose builds the YAML loader outside its try: ReaderError escapes",
-)
 def test_control_character_in_front_matter(project: Path, char: str) -> None:
     write(project, "source_posts/controle.md", f"---\ntitle: a{char}b\n---\n\nTexte.\n")
     assert_refused(project, names="source_posts/controle.md", line=2)

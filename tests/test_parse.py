@@ -154,6 +154,14 @@ def test_unterminated_front_matter() -> None:
         )
 
 
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\ufffe"])
+def test_control_character_in_front_matter(char: str) -> None:
+    error = _error(f"---\ntitle: ok\ndescription: a{char}b\n---\n".encode())
+    assert isinstance(error, BadFrontMatter)
+    assert error.line == 3
+    assert f"character U+{ord(char):04X} is not allowed" in str(error)
+
+
 def test_duplicate_and_non_string_keys_are_refused() -> None:
     error = _error(b"---\ntitle: a\nlang: fr\ntitle: b\n---\n")
     assert (error.line, "duplicate front matter key 'title'" in str(error)) == (4, True)

@@ -107,6 +107,14 @@ def test_a_translation_cannot_open_another_block(translation: str, expected: str
     assert html(out).count("<p>") == 1
 
 
+@pytest.mark.parametrize("space", ["\xa0", "\u2028", "\u3000", "\x0b"])
+def test_no_escape_after_a_unicode_space_that_already_blocks_the_marker(space: str) -> None:
+    text = f"{space}>\nsuite\n"
+    out = translate(text, {"> suite": "> suite"})
+    assert out == f"{space}> suite\n"
+    assert html(out).replace("\n", " ") == html(text).replace("\n", " ")
+
+
 def test_atx_heading_translation_cannot_gain_a_closing_sequence() -> None:
     out = translate("# Titre\n", {"Titre": "Title #"})
     assert out == "# Title \\#\n"
@@ -230,6 +238,12 @@ def test_extra_front_matter_in_an_empty_or_flow_front_matter() -> None:
         (("lang", "en"), ("x", 1)),
     )
     assert front(out) == {"title": "Hello, all", "lang": "en", "x": 1}
+
+
+def test_extra_front_matter_follows_an_indented_mapping() -> None:
+    out = translate("---\n  title: Titre\n  x: 1\n---\n", {"Titre": "Title"}, (("lang", "en"),))
+    assert out == "---\n  title: Title\n  x: 1\n  lang: en\n---\n"
+    assert front(out) == {"title": "Title", "x": 1, "lang": "en"}
 
 
 def test_key_needing_quotes_and_value_equal_to_current() -> None:

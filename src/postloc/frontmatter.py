@@ -95,7 +95,10 @@ def compose(yaml_text: str, line_of: Callable[[int], int]) -> MappingNode | None
     messages. Refuses anchors/aliases, non-mapping documents, non-string and
     duplicate top-level keys.
     """
-    loader = _StrictLoader(yaml_text)
+    try:
+        loader = _StrictLoader(yaml_text)  # the reader checks characters right away
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, line_of) from None
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
@@ -103,9 +106,7 @@ def compose(yaml_text: str, line_of: Callable[[int], int]) -> MappingNode | None
         line = line_of(mark.index) if mark is not None else None
         raise BadFrontMatter(f"invalid YAML: {exc.problem or exc.context}", line=line) from None
     except yaml.reader.ReaderError as exc:
-        raise BadFrontMatter(
-            f"invalid YAML: character {exc.character!r} is not allowed", line=line_of(exc.position)
-        ) from None
+        raise _reader_error(exc, line_of) from None
     except yaml.YAMLError as exc:
         raise BadFrontMatter(f"invalid YAML: {exc}") from None
     except RecursionError:
@@ -134,6 +135,14 @@ def compose(yaml_text: str, line_of: Callable[[int], int]) -> MappingNode | None
             )
         seen.add(key)
     return node
+
+
+def _reader_error(exc: yaml.reader.ReaderError, line_of: Callable[[int], int]) -> BadFrontMatter:
+    char = exc.character
+    code = char if isinstance(char, int) else ord(char) if char else 0
+    return BadFrontMatter(
+        f"invalid YAML: character U+{code:04X} is not allowed", line=line_of(exc.position)
+    )
 
 
 def construct(node: MappingNode | None, line_of: Callable[[int], int]) -> dict[str, Any]:

@@ -135,8 +135,11 @@ def _body_text(post: Post, starts: list[int], segment: Segment, translation: str
     # rule); later lines (after hard breaks) are made continuations by indentation.
     source = post.text[segment.start : segment.end]
     joined = "\n" in source or "\r" in source
+    # Container prefixes end in a space, a tab or ">"; anything else (a trimmed
+    # U+000B, U+00A0…) stays before the text and already keeps any block from starting.
+    shielded = bool(prefix) and prefix[-1] not in " \t>"
     first, *rest = _hard_lines(text)
-    lines = [_guard(first) if changed or joined else first, *rest]
+    lines = [_guard(first) if (changed or joined) and not shielded else first, *rest]
     below = _next_line_start(post.text, segment.end)
     if (changed or joined) and _DELIMITER_ROW.match(post.text, below):
         lines = _pipe_free_last_line(lines)
@@ -318,4 +321,7 @@ def _append(post: Post, node: MappingNode | None, flow: bool, key: str, new: str
         separator = ", " if node.value else ""
         quoted = frontmatter.format_scalar(key, flow=True)
         return _Edit(close, close, f"{separator}{quoted}: {new}")
-    return _Edit(yaml_end, yaml_end, f"{frontmatter.format_key(key)}: {new}{post.newline}")
+    # Same indentation as the existing keys: YAML may indent the whole mapping.
+    indent = " " * node.value[0][0].start_mark.column if node is not None and node.value else ""
+    line = f"{indent}{frontmatter.format_key(key)}: {new}{post.newline}"
+    return _Edit(yaml_end, yaml_end, line)
