@@ -223,7 +223,7 @@ def _reads_back(source: str, expected: Any, flow: bool, as_key: bool = False) ->
     if flow:
         doc = "{" + doc + "}"
     try:
-        loaded = yaml.safe_load(doc)
+        loaded = yaml.load(doc, Loader=_FAST_LOADER)
     except yaml.YAMLError:
         return False
     if not isinstance(loaded, dict) or len(loaded) != 1:
@@ -235,3 +235,5 @@ def _reads_back(source: str, expected: Any, flow: bool, as_key: bool = False) ->
 
 
 _MISSING = object()
+_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML has it: the read-back checks run once per exported value."""

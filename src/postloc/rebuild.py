@@ -38,7 +38,7 @@ _BLOCK_START: Final = re.compile(
     r"|(?P<fence>`{3,}[^`]*$|~{3,})"
     r"|(?P<underline>(?:=+|-+)[ \t]*$)"
     r"|(?P<rule>(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$|(?:-[ \t]*){3,}$)"
-    r"|(?P<ref>\[)"
+    r"|(?P<ref>\[(?:[^\]\\]|\\.)*\]:)"  # only `[label]:` can open a link definition
     r"|(?P<html><)"
 )
 """A paragraph start that might open a block instead (checked and escaped by :func:`_guard`)."""
