@@ -256,7 +256,7 @@ def status(state: State, langs: tuple[str, ...], as_json: bool, fail_under: floa
     if as_json:
         emit_json(rows_to_json(rows))
     else:
-        click.echo(render_table(rows, color=sys.stdout.isatty()), nl=False)
+        click.echo(render_table(rows, color=sys.stdout.isatty()).rstrip("\n"))
     if fail_under is not None and below_threshold(rows, fail_under):
         raise PostlocError(f"reviewed share is below {fail_under:g} %")
 
