@@ -88,13 +88,29 @@ class _StrictLoader(yaml.SafeLoader):
         return node
 
 
+_COMPOSED: dict[str, MappingNode | None] = {}
+_COMPOSED_MAX = 64
+
+
 def compose(yaml_text: str, line_of: Callable[[int], int]) -> MappingNode | None:
     """Compose ``yaml_text`` into its top-level mapping node (None when empty).
 
     ``line_of`` turns an offset in ``yaml_text`` into a file line for error
     messages. Refuses anchors/aliases, non-mapping documents, non-string and
-    duplicate top-level keys.
+    duplicate top-level keys. Parse, segment and rebuild each need the node of
+    the same post, so the last few results are kept (errors never are);
+    callers must not mutate the node.
     """
+    if yaml_text in _COMPOSED:
+        return _COMPOSED[yaml_text]
+    node = _compose(yaml_text, line_of)
+    if len(_COMPOSED) >= _COMPOSED_MAX:
+        _COMPOSED.pop(next(iter(_COMPOSED)))
+    _COMPOSED[yaml_text] = node
+    return node
+
+
+def _compose(yaml_text: str, line_of: Callable[[int], int]) -> MappingNode | None:
     try:
         loader = _StrictLoader(yaml_text)  # the reader checks characters right away
     except yaml.reader.ReaderError as exc:
