@@ -46,8 +46,10 @@ lint: setup
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 
+# Not part of `make test`: several minutes; writes bench/RESULTS.md.
 bench: setup
 	$(BIN)/python bench/run.py $(if $(N),--posts $(N))
+	$(BIN)/python bench/libretranslate_bench.py
 
 clean:
 	rm -rf $(VENV) build .postloc
