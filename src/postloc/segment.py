@@ -22,6 +22,7 @@ from markdown_it.token import Token
 from yaml.nodes import ScalarNode
 
 from . import frontmatter
+from .config import DEFAULT_FRONT_MATTER_FIELDS
 from .errors import BadPost
 from .model import Post, Segment, front_matter_kind
 from .parse import BLOCK_STARTS_KEY, BREAKS_KEY, LineTable, locating_parser
@@ -33,8 +34,8 @@ try:
 except ImportError:  # markdown-it-py < 4 trims with str.strip()
     _TRIM = None
 
-DEFAULT_FIELDS: Final = ("title", "description", "summary")
-"""Front-matter keys translated unless the configuration says otherwise."""
+DEFAULT_FIELDS: Final = DEFAULT_FRONT_MATTER_FIELDS
+"""Front-matter keys translated unless the configuration says otherwise (one definition)."""
 
 _STR_TAG: Final = "tag:yaml.org,2002:str"
 
