@@ -9,7 +9,7 @@ computation without the writes.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -107,23 +107,38 @@ def plan_templates(project: Project, posts: Sequence[LoadedPost]) -> dict[Path, 
     return plans
 
 
-def orphan_templates(project: Project, posts: Sequence[LoadedPost]) -> list[Path]:
+def orphan_templates(project: Project, slugs: Iterable[str]) -> list[Path]:
     """Templates whose post no longer exists (their catalogues are kept: human work)."""
-    folder = project.config.locales_path / "templates"
-    if not folder.is_dir():
-        return []
-    live = {project.template_path(item.post.slug) for item in posts}
-    return sorted(p for p in folder.glob("*.pot") if p not in live)
+    live = {project.template_path(slug) for slug in slugs}
+    return [path for path in read_templates_paths(project) if path not in live]
+
+
+def remove_orphan_templates(project: Project, slugs: Iterable[str], report: WriteReport) -> None:
+    """Delete the templates of posts that are gone, noting them in ``report``."""
+    for path in orphan_templates(project, slugs):
+        remove_file(path)
+        report.removed.append(path)
+
+
+def write_catalogues(items: Iterable[tuple[Path, polib.POFile]]) -> WriteReport:
+    """Write templates or catalogues (unchanged files are left alone) and say which changed."""
+    report = WriteReport()
+    for path, po in items:
+        if atomic_write(path, dump(po)):
+            report.written.append(path)
+        else:
+            report.unchanged += 1
+    return report
 
 
 def plan_catalogues(
     project: Project, templates: dict[Path, polib.POFile], languages: Sequence[str]
-) -> dict[Path, tuple[polib.POFile, polib.POFile | None]]:
-    """For every template × language: (merged catalogue, catalogue on disk or None)."""
+) -> dict[Path, polib.POFile]:
+    """The merged catalogue for every template × language (dates carried when unchanged)."""
     from .catalogue import carry_dates, update_catalogue
 
     stamp = now_stamp()
-    plans: dict[Path, tuple[polib.POFile, polib.POFile | None]] = {}
+    plans: dict[Path, polib.POFile] = {}
     for lang in languages:
         forms = plural_forms(lang)
         for template_path, template in templates.items():
@@ -131,7 +146,7 @@ def plan_catalogues(
             old = project.read_catalogue(path, lang)
             new = update_catalogue(template, old, lang, plural_forms=forms)
             carry_dates(new, old, ("PO-Revision-Date",), stamp)
-            plans[path] = (new, old)
+            plans[path] = new
     return plans
 
 
@@ -144,17 +159,9 @@ def dump(po: polib.POFile) -> str:
 def extract(project: Project, slugs: Sequence[str] = ()) -> WriteReport:
     """Posts → templates. Without slugs, templates of deleted posts are removed."""
     posts = load_posts(project, slugs)
-    plans = plan_templates(project, posts)
-    report = WriteReport()
-    for path, po in plans.items():
-        if atomic_write(path, dump(po)):
-            report.written.append(path)
-        else:
-            report.unchanged += 1
+    report = write_catalogues(plan_templates(project, posts).items())
     if not slugs:
-        for path in orphan_templates(project, posts):
-            remove_file(path)
-            report.removed.append(path)
+        remove_orphan_templates(project, [item.post.slug for item in posts], report)
     return report
 
 
@@ -180,18 +187,13 @@ def update(
 ) -> WriteReport:
     """Templates → catalogues for each language (merge, fuzzy, obsolete)."""
     langs = project.languages(languages)
-    plans = plan_catalogues(project, templates or read_templates(project), langs)
-    report = WriteReport()
-    for path, (po, _old) in plans.items():
-        if atomic_write(path, dump(po)):
-            report.written.append(path)
-        else:
-            report.unchanged += 1
-    return report
+    return write_catalogues(
+        plan_catalogues(project, templates or read_templates(project), langs).items()
+    )
 
 
-def save_drafted(path: Path, po: polib.POFile) -> bool:
-    """Write a catalogue that received drafts; its ``PO-Revision-Date`` moves with it."""
+def save_revised(path: Path, po: polib.POFile) -> bool:
+    """Write a catalogue changed in place (drafts, a merged review); ``PO-Revision-Date`` moves."""
     po.metadata["PO-Revision-Date"] = now_stamp()
     return atomic_write(path, dump(po))
 
@@ -261,7 +263,7 @@ def translate(
             def save(key: Hashable, po: polib.POFile, saved: set[Hashable] = saved) -> None:
                 assert isinstance(key, Path)
                 saved.add(key)
-                if save_drafted(key, po):
+                if save_revised(key, po):
                     writes.written.append(key)
 
             def step(done: int, total: int, lang: str = lang) -> None:
@@ -314,10 +316,9 @@ def stale_files(project: Project, languages: Sequence[str] = ()) -> list[str]:
     for path, po in templates.items():
         if not path.exists() or path.read_text(encoding="utf-8") != dump(po):
             stale.append(project.relative(path))
-    stale.extend(project.relative(p) for p in orphan_templates(project, posts))
-    for path, (po, _old) in plan_catalogues(
-        project, templates, project.languages(languages)
-    ).items():
+    slugs = [item.post.slug for item in posts]
+    stale.extend(project.relative(p) for p in orphan_templates(project, slugs))
+    for path, po in plan_catalogues(project, templates, project.languages(languages)).items():
         if not path.exists() or path.read_text(encoding="utf-8") != dump(po):
             stale.append(project.relative(path))
     return stale

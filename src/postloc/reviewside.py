@@ -12,7 +12,7 @@ from typing import Any
 
 from .errors import BadCatalogue
 from .files import atomic_write
-from .pipeline import dump, read_templates
+from .pipeline import dump, read_templates, save_revised
 from .project import Project, check_slug
 
 
@@ -85,10 +85,6 @@ def merge_review_file(project: Project, file: Path, lang: str, slug: str | None)
         raise BadCatalogue("not valid UTF-8", path=where, line=None) from exc
     theirs = read_po(text, where)
     result = merge_review(ours, theirs, lang=lang)
-    before = dump(ours)
-    if dump(result.catalogue) != before:
-        from .project import now_stamp
-
-        result.catalogue.metadata["PO-Revision-Date"] = now_stamp()
-        atomic_write(path, dump(result.catalogue))
+    if dump(result.catalogue) != dump(ours):
+        save_revised(path, result.catalogue)
     return result

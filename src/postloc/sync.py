@@ -17,18 +17,18 @@ import polib
 
 from . import __version__
 from .errors import BadPost
-from .files import atomic_write, remove_file
 from .pipeline import (
     LoadedPost,
     Notify,
     Progress,
     WriteReport,
     _quiet,
-    dump,
     parse_one,
     plan_catalogues,
     plan_templates,
+    remove_orphan_templates,
     translate,
+    write_catalogues,
 )
 from .project import Project
 from .publish import ExportReport, export_project, stale_exports
@@ -108,14 +108,8 @@ def _sync_language(
             template = project.read_catalogue(path)
             if template is not None:
                 templates[path] = template
-    update = WriteReport()
-    merged: dict[Path, polib.POFile] = {}
-    for path, (po, _old) in plan_catalogues(project, templates, [lang]).items():
-        merged[path] = po
-        if atomic_write(path, dump(po)):
-            update.written.append(path)
-        else:
-            update.unchanged += 1
+    merged = plan_catalogues(project, templates, [lang])
+    update = write_catalogues(merged.items())
     slugs = [item.post.slug for item in dirty]
     report, writes = translate(
         project, [lang], engine, notify, slugs=slugs, loaded=merged, progress=progress
@@ -191,18 +185,8 @@ def run_sync(
         for lang in langs:
             registry.route(engine or config.engine_for(lang), config.source_language, lang)
         TranslationMemory(project.memory_path).close()
-    extract = WriteReport()
-    for path, po in templates.items():
-        if atomic_write(path, dump(po)):
-            extract.written.append(path)
-        else:
-            extract.unchanged += 1
-    template_dir = config.locales_path / "templates"
-    live = {project.template_path(slug) for slug in slugs}
-    for path in sorted(template_dir.glob("*.pot")) if template_dir.is_dir() else []:
-        if path not in live:
-            remove_file(path)
-            extract.removed.append(path)
+    extract = write_catalogues(templates.items())
+    remove_orphan_templates(project, slugs, extract)
     if jobs > 1 and len(langs) > 1 and dirty:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
