@@ -8,6 +8,7 @@ fails loudly instead of hanging or passing by luck.
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import Iterator
 from typing import Any
@@ -107,3 +108,14 @@ def catalogues_are_gettext_clean(monkeypatch: pytest.MonkeyPatch) -> Iterator[No
         if current == data:
             problems.extend(_gettext_problems(path, data))
     assert not problems, "\n".join(problems)
+
+
+# --- hypothesis: the same examples on every run, so CI never flakes ----------------------------
+# POSTLOC_HYPOTHESIS_RANDOM=1 explores new random examples (for a local bug hunt).
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("postloc", derandomize=True, print_blob=True)
+_hypothesis_settings.register_profile("explore", derandomize=False, print_blob=True)
+_hypothesis_settings.load_profile(
+    "explore" if os.environ.get("POSTLOC_HYPOTHESIS_RANDOM") else "postloc"
+)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 
 from md_strategies import documents, raw_documents
 from postloc.model import Post, Segment
@@ -181,6 +181,11 @@ _settings = settings(max_examples=150, deadline=None, suppress_health_check=[Hea
 @_settings
 @given(documents(single_line=True))
 def test_generated_single_line_identity_is_byte_identical(text: str) -> None:
+    # The generator can join two of its one-line blocks into one paragraph (a lazy
+    # continuation line such as `| a | b |` under an indented list item): such a
+    # document is not single-line any more, and only its HTML must survive.
+    post, segments, _ = rebuilt(text, lambda s: s.text)
+    assume(single_line(post, segments))
     assert_identity(text, byte_identical=True)
 
 
