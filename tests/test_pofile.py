@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import polib
@@ -11,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from postloc import poreader
 from postloc.errors import BadCatalogue
 from postloc.pofile import dump_po, normalized_flags, read_po
 
@@ -433,3 +435,81 @@ def test_damaged_input_raises_bad_catalogue_or_parses(text: str) -> None:
 def test_comment_lines_may_be_indented() -> None:
     po = read_po(GOOD_HEADER + '  #. type: title\n  msgid "a"\n  msgstr ""\n', "x.po")
     assert po[0].comment == "type: title"
+
+
+# ------------------------------------------------- the fast reader and the line parser
+
+
+def _outcome(read: Callable[[str, str], polib.POFile | None], text: str) -> object:
+    """What a reader makes of ``text``: None, the error, or everything it read."""
+    try:
+        po = read(text, "x.po")
+    except BadCatalogue as exc:
+        return f"error: {exc}"
+    if po is None:
+        return None
+    return (fields(po), [e.linenum for e in po], po.metadata, po.header, po.metadata_is_fuzzy)
+
+
+def _assert_fast_agrees(text: str) -> object:
+    fast = _outcome(poreader._read_plain_entries, text)
+    reference = _outcome(poreader._read_lines, text)
+    assert fast is None or fast == reference
+    return fast
+
+
+@st.composite
+def plain_catalogues(draw: st.DrawFn) -> polib.POFile:
+    """Catalogues of the shape postloc writes: no context, plural or obsolete entries."""
+    po = draw(catalogues(known_flags_only=False))
+    kept = [e for e in po if e.msgctxt is None and not e.msgid_plural and not e.obsolete]
+    return catalogue(*kept, header=po.header)
+
+
+@given(po=plain_catalogues())
+def test_fast_reader_reads_postloc_catalogues_like_the_line_parser(po: polib.POFile) -> None:
+    assert _assert_fast_agrees(dump_po(po)) is not None
+
+
+@given(po=catalogues(known_flags_only=False))
+def test_fast_reader_declines_or_agrees_on_any_catalogue(po: polib.POFile) -> None:
+    _assert_fast_agrees(dump_po(po))
+
+
+MUTATIONS = st.sampled_from(
+    [
+        "",
+        " ",
+        "#~ ",
+        "#| ",
+        '"x"',
+        'msgid "x"',
+        'msgstr "y"',
+        'msgctxt "c"',
+        "#, fuzzy",
+        "\\q",
+        '"',
+        "\r",
+    ]
+)
+
+
+@given(
+    po=plain_catalogues(),
+    edits=st.lists(st.tuples(st.integers(0, 200), st.sampled_from("dis"), MUTATIONS), max_size=4),
+)
+def test_fast_reader_never_accepts_what_the_line_parser_refuses(
+    po: polib.POFile, edits: list[tuple[int, str, str]]
+) -> None:
+    """Damaged files (lines deleted, inserted, or with text spliced in) read identically."""
+    lines = dump_po(po).split("\n")
+    for where, how, piece in edits:
+        at = where % (len(lines) + 1)
+        if how == "d" and at < len(lines):
+            del lines[at]
+        elif how == "i":
+            lines.insert(at, piece)
+        elif at < len(lines):
+            cut = where % (len(lines[at]) + 1)
+            lines[at] = lines[at][:cut] + piece + lines[at][cut:]
+    _assert_fast_agrees("\n".join(lines))

@@ -7,7 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from md_strategies import documents, raw_documents
+from postloc.errors import BadPost
 from postloc.files import atomic_write
 from postloc.model import Post, Segment
 from postloc.parse import line_number, line_starts, parse_post
@@ -306,3 +310,44 @@ def test_corpus_golden_segments(path: Path) -> None:
     if os.environ.get("POSTLOC_UPDATE_GOLDEN"):
         atomic_write(golden, got)
     assert got == golden.read_text(encoding="utf-8")
+
+
+# -- inline parsing only where it matters ---------------------------------------------
+
+
+def _outcome(post: Post) -> list[Segment] | str:
+    try:
+        return segment_post(post)
+    except BadPost as exc:
+        return str(exc)
+
+
+def _both_ways(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> tuple[list[Segment] | str, list[Segment] | str]:
+    """Segments (or the error) with the lazy inline parse, the default, and a full one."""
+    import postloc.segment as segment_module
+    from postloc.parse import locating_parser
+
+    post = parse_post(text.encode("utf-8"), "source_posts/x.md")
+    lazy = _outcome(post)
+    with monkeypatch.context() as patch:
+        patch.setattr(segment_module, "locating_parser", lambda: locating_parser(True))
+        full = _outcome(post)
+    return lazy, full
+
+
+def test_lazy_inline_parse_segments_the_corpus_like_a_full_parse(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for path in sorted(CORPUS.glob("*.md")):
+        lazy, full = _both_ways(path.read_text(encoding="utf-8"), monkeypatch)
+        assert lazy == full, path.name
+        assert isinstance(lazy, list), path.name
+
+
+@given(st.one_of(documents(), raw_documents()))
+def test_lazy_inline_parse_segments_like_a_full_parse(text: str) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        lazy, full = _both_ways(text, monkeypatch)
+    assert lazy == full

@@ -1,7 +1,7 @@
 """The only place that writes files: atomic replacement and the project lock.
 
 Every write goes through :func:`atomic_write` (temp file in the same folder,
-fsync, rename) so a crash or Ctrl-C never leaves a truncated file behind.
+then rename) so a crash or Ctrl-C never leaves a truncated file behind.
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from markdown_it import MarkdownIt
     from markdown_it.rules_block import StateBlock
+    from markdown_it.rules_core import StateCore
     from markdown_it.rules_inline import StateInline
 
     InlineRule = Callable[[StateInline, bool], bool]
@@ -56,7 +57,7 @@ setext heading: offset in the normalised body where its text starts}."""
 
 
 @functools.cache
-def locating_parser() -> MarkdownIt:
+def locating_parser(every_inline: bool = False) -> MarkdownIt:
     """:func:`markdown_parser` that also records what its tokens do not say.
 
     markdown-it keeps no offsets below the line: this variant notes in
@@ -64,6 +65,10 @@ def locating_parser() -> MarkdownIt:
     newline absent there sat in a code span, HTML or a link title) and where
     each paragraph-like block's text starts after its container prefix
     (``BLOCK_STARTS_KEY``). Shared; parsing does not change it.
+
+    Unless ``every_inline``, only the inline content the segmenter reads is
+    parsed (see :func:`_needs_inline`): about half of markdown-it's time goes
+    to inline parsing, and most blocks of a blog post are one line.
     """
     from markdown_it.rules_block.lheading import lheading
     from markdown_it.rules_block.paragraph import paragraph
@@ -75,7 +80,28 @@ def locating_parser() -> MarkdownIt:
     md.inline.ruler.at("escape", _recording_breaks(escape, "escape", 1))
     md.block.ruler.at("paragraph", _recording_start(paragraph))
     md.block.ruler.at("lheading", _recording_start(lheading))
+    if not every_inline:
+        md.core.ruler.at("inline", _inline_where_needed)
     return md
+
+
+def _needs_inline(content: str) -> bool:
+    """Whether the segmenter reads this inline content's tokens.
+
+    It reads the breaks of a block over several lines and checks whether a
+    paragraph is one image (its content then starts with ``![``); the text
+    of a one-line block is its source as written.
+    """
+    return "\n" in content or content.startswith("![")
+
+
+def _inline_where_needed(state: StateCore) -> None:
+    """markdown-it's core ``inline`` rule, restricted to :func:`_needs_inline` content."""
+    for token in state.tokens:
+        if token.type == "inline" and _needs_inline(token.content):
+            if token.children is None:
+                token.children = []
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
 
 
 def _recording_breaks(rule: InlineRule, kind: str, newline_at: int) -> InlineRule:

@@ -29,10 +29,63 @@ def read_po(text: str, path: str) -> polib.POFile:
     their ``msgid``. A catalogue without a header entry is rejected: every
     postloc catalogue has one, so its absence means a truncated or foreign file.
     """
+    text = text.removeprefix("\ufeff")
+    po = _read_plain_entries(text, path)
+    return po if po is not None else _read_lines(text, path)
+
+
+def _read_lines(text: str, path: str) -> polib.POFile:
+    """The reference reader: every line through the state machine."""
     parser = _Parser(path)
-    for number, line in enumerate(text.removeprefix("\ufeff").split("\n"), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         parser.feed(line.removesuffix("\r"), number)
     return parser.finish()
+
+
+_QUOTED = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
+_PLAIN_ENTRY = re.compile(
+    r"\n*"  # blank lines between entries
+    r"((?:#(?:[^\n~|][^\n]*)?\n)*)"  # comments other than "#~" and "#|"
+    rf"(?:#\| msgid ({_QUOTED}(?:\n#\| {_QUOTED})*)\n)?"
+    rf"(msgid {_QUOTED}(?:\n{_QUOTED})*)\n"
+    rf"msgstr ({_QUOTED}(?:\n{_QUOTED})*)(?:\n|\Z)"
+)
+"""One entry in the shape postloc and msgcat write: no context, plural, obsolete or CR."""
+
+
+def _read_plain_entries(text: str, path: str) -> polib.POFile | None:
+    """Fast path of :func:`read_po` for files made only of plain entries; None otherwise.
+
+    It only cuts the text into entries (one regex match each instead of a
+    parser call per line); comments, strings and each finished entry go
+    through the very methods of the line parser. Anything else (``msgctxt``,
+    plurals, ``#~``, CRLF, odd spacing, any error) returns None so the line
+    parser reads the whole file and words its own error message.
+    """
+    if "\r" in text:
+        return None
+    parser = _Parser(path)
+    pos, line, end = 0, 1, len(text.rstrip("\n"))
+    try:
+        while pos < end:
+            match = _PLAIN_ENTRY.match(text, pos)
+            if match is None:
+                return None
+            comments, previous, msgid, msgstr = match.groups()
+            for comment in comments.split("\n")[:-1]:
+                parser.comment_line(comment)
+            if previous is not None:
+                parser.fields["#|msgid"] = parser.joined(previous.replace('\n#| "', '\n"'))
+            parser.fields["msgid"] = parser.joined(msgid[len("msgid ") :])
+            parser.fields["msgstr"] = parser.joined(msgstr)
+            parser.msgid_line = line + text.count("\n", pos, match.start(3))
+            parser.obsolete, parser.stage = False, 4
+            parser.finish_entry()
+            line += text.count("\n", pos, match.end())
+            pos = match.end()
+        return parser.finish()
+    except BadCatalogue:
+        return None
 
 
 class _Parser:
@@ -171,6 +224,16 @@ class _Parser:
         if not parts or rest[pos:].strip():
             raise self.error("malformed or unterminated string")
         return "".join(parts)
+
+    def joined(self, quoted: str) -> str:
+        """The value of ``"…"`` strings one per line, as :data:`_PLAIN_ENTRY` matched them.
+
+        Inside a well-formed string a ``"`` is escaped and a newline cannot
+        occur, so ``"\\n"`` only ever separates two strings.
+        """
+        return "".join(
+            self.unescape(part) if "\\" in part else part for part in quoted[1:-1].split('"\n"')
+        )
 
     def unescape(self, raw: str) -> str:
         def replace(match: re.Match[str]) -> str:
