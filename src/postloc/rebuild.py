@@ -38,7 +38,9 @@ _BLOCK_START: Final = re.compile(
     r"|(?P<fence>`{3,}[^`]*$|~{3,})"
     r"|(?P<underline>(?:=+|-+)[ \t]*$)"
     r"|(?P<rule>(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$|(?:-[ \t]*){3,}$)"
-    r"|(?P<ref>\[(?:[^\]\\]|\\.)*\]:)"  # only `[label]:` can open a link definition
+    # Only `[label]:` can open a link definition; possessive, so a long "[…" line that
+    # is no label fails in one pass instead of backtracking over every character.
+    r"|(?P<ref>\[[^\]\\]*+(?:\\.[^\]\\]*+)*+\]:)"
     r"|(?P<html><)"
 )
 """A paragraph start that might open a block instead (checked and escaped by :func:`_guard`)."""
@@ -80,7 +82,6 @@ def rebuild_post(
     extra_keys = [key for key, _value in extra_front_matter]
     if len(set(extra_keys)) != len(extra_keys):
         raise ValueError("extra_front_matter sets a key twice")
-    starts = line_starts(post.text)
     edits: list[_Edit] = []
     for index, translation in translations.items():
         segment = segments[index]
@@ -92,7 +93,7 @@ def rebuild_post(
                 new = frontmatter.format_scalar(translation, flow)
                 edits.append(_Edit(segment.start, segment.end, new))
         else:
-            new = _body_text(post, starts, segment, translation)
+            new = _body_text(post, segment, translation)
             if new != post.text[segment.start : segment.end]:
                 edits.append(_Edit(segment.start, segment.end, new))
     edits.extend(_front_matter_edits(post, node, flow, extra_front_matter))
@@ -112,13 +113,14 @@ def _apply(text: str, edits: list[_Edit]) -> str:
     return "".join(out)
 
 
-def _body_text(post: Post, starts: list[int], segment: Segment, translation: str) -> str:
+def _body_text(post: Post, segment: Segment, translation: str) -> str:
     """The Markdown that replaces a body segment's span."""
     text = translation.strip(" \t\r\n")
     if not text:
         return post.text[segment.start : segment.end]
     changed = text != segment.text
-    line_start = starts[line_number(starts, segment.start) - 1]
+    before = segment.start  # the segment's line starts after the last \n or \r before it
+    line_start = 1 + max(post.text.rfind("\n", 0, before), post.text.rfind("\r", 0, before))
     prefix = post.text[line_start : segment.start]
     atx = segment.kind == "heading" and prefix.rstrip().endswith("#")
     if segment.kind == "table-cell":
@@ -262,8 +264,9 @@ def _front_matter_node(post: Post) -> MappingNode | None:
     if post.front_matter_span is None:
         return None
     start, end = post.front_matter_span
-    starts = line_starts(post.text)
-    return frontmatter.compose(post.text[start:end], lambda i: line_number(starts, start + i))
+    return frontmatter.compose(
+        post.text[start:end], lambda i: line_number(line_starts(post.text), start + i)
+    )
 
 
 def _front_matter_edits(
