@@ -27,6 +27,12 @@ _CLOSE_FENCE = re.compile(r"(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|\Z)")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _WIDE = 1 << 30
 """Emitter width that never folds a scalar over several lines."""
+_C_LOADER: Any = getattr(yaml, "CSafeLoader", None)
+"""libyaml's safe loader when PyYAML was built with it (the fast composing path)."""
+_FAST_LOADER: Any = _C_LOADER or yaml.SafeLoader
+"""The loader of the read-back checks, which run once per exported value."""
+_FAST_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+"""libyaml's emitter when present (same bytes as PyYAML's, see :func:`double_quoted`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +149,6 @@ class _Unsure:
 
 
 _UNSURE: Final = _Unsure()
-_C_LOADER: Any = getattr(yaml, "CSafeLoader", None)
 _LIBYAML_DIFFERS = re.compile("[\t\ufeff\x85\u2028\u2029]|[|>][0-9+-]*[^ \n\r0-9+-]|!")
 """Where libyaml accepts what PyYAML refuses (tabs, stray BOMs, ``|#``, tags
 in flow collections) or places marks differently (Unicode line breaks): the
@@ -372,6 +377,3 @@ def _reads_back(source: str, expected: Any, flow: bool, as_key: bool = False) ->
 
 
 _MISSING = object()
-_FAST_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_FAST_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-"""libyaml's safe loader when PyYAML has it: the read-back checks run once per exported value."""

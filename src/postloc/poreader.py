@@ -71,16 +71,7 @@ def _read_plain_entries(text: str, path: str) -> polib.POFile | None:
             match = _PLAIN_ENTRY.match(text, pos)
             if match is None:
                 return None
-            comments, previous, msgid, msgstr = match.groups()
-            for comment in comments.split("\n")[:-1]:
-                parser.comment_line(comment)
-            if previous is not None:
-                parser.fields["#|msgid"] = parser.joined(previous.replace('\n#| "', '\n"'))
-            parser.fields["msgid"] = parser.joined(msgid[len("msgid ") :])
-            parser.fields["msgstr"] = parser.joined(msgstr)
-            parser.msgid_line = line + text.count("\n", pos, match.start(3))
-            parser.obsolete, parser.stage = False, 4
-            parser.finish_entry()
+            parser.plain_entry(match, line + text.count("\n", pos, match.start(3)))
             line += text.count("\n", pos, match.end())
             pos = match.end()
         return parser.finish()
@@ -224,6 +215,18 @@ class _Parser:
         if not parts or rest[pos:].strip():
             raise self.error("malformed or unterminated string")
         return "".join(parts)
+
+    def plain_entry(self, match: re.Match[str], msgid_line: int) -> None:
+        """Take one :data:`_PLAIN_ENTRY` match as a whole entry (the fast path's step)."""
+        comments, previous, msgid, msgstr = match.groups()
+        for comment in comments.split("\n")[:-1]:
+            self.comment_line(comment)
+        if previous is not None:
+            self.fields["#|msgid"] = self.joined(previous.replace('\n#| "', '\n"'))
+        self.fields["msgid"] = self.joined(msgid[len("msgid ") :])
+        self.fields["msgstr"] = self.joined(msgstr)
+        self.msgid_line, self.obsolete, self.stage = msgid_line, False, 4
+        self.finish_entry()
 
     def joined(self, quoted: str) -> str:
         """The value of ``"…"`` strings one per line, as :data:`_PLAIN_ENTRY` matched them.
