@@ -78,7 +78,7 @@ def apertium_bench(
     name = f"Apertium fr→es, {len(segments)} segments"
     baseline = "one `apertium` process per segment"
     try:
-        from postloc.engines.apertium import ApertiumEngine
+        from postloc.mt.engines.apertium import ApertiumEngine
 
         engine = ApertiumEngine()
         if ("fr", "es") not in engine.pairs():
@@ -169,7 +169,7 @@ def _argos_child(work: Path, repeats: int, baseline_repeats: int) -> dict[str, A
         return {"error": f"tests/argos_tiny.py has no base-sized builder yet ({exc})"}
     try:
         from postloc.config import ArgosSettings
-        from postloc.engines.argos import ArgosEngine
+        from postloc.mt.engines.argos.engine import ArgosEngine
     except ImportError as exc:
         return {"error": f"postloc's argos engine is not available ({exc})"}
     started = time.perf_counter()

@@ -22,11 +22,11 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def cli_command() -> list[str]:
-    """How a user starts postloc: the venv's ``postloc`` script, else ``python -m postloc.cli``."""
+    """How a user starts postloc: the venv's ``postloc`` script, else ``python -m postloc``."""
     script = Path(sys.executable).parent / "postloc"
     if script.exists():
         return [str(script)]
-    return [sys.executable, "-m", "postloc.cli"]
+    return [sys.executable, "-m", "postloc"]
 
 
 def cli_env() -> dict[str, str]:
@@ -102,7 +102,7 @@ class Site:
 
     def project(self) -> Any:
         from postloc.config import load_config
-        from postloc.project import Project
+        from postloc.project.layout import Project
 
         return Project(load_config(self.root / "postloc.toml"))
 
@@ -114,28 +114,28 @@ class Site:
     # --- the library stages ---------------------------------------------------------------
 
     def extract(self) -> None:
-        from postloc.pipeline import extract
+        from postloc.project.stages import extract
 
         extract(self.project())
 
     def update(self, languages: Sequence[str]) -> None:
-        from postloc.pipeline import update
+        from postloc.project.stages import update
 
         update(self.project(), languages)
 
     def translate(self, languages: Sequence[str], engine: str = "pseudo") -> TranslateCounts:
-        from postloc.pipeline import translate
+        from postloc.project.stages import translate
 
         report, _writes = translate(self.project(), languages, engine)
         return TranslateCounts(report.translated, report.from_memory, report.engine_segments)
 
     def export(self, languages: Sequence[str]) -> None:
-        from postloc.publish import export_project
+        from postloc.project.outputs import export_project
 
         export_project(self.project(), languages)
 
     def sync(self) -> None:
-        from postloc.sync import run_sync
+        from postloc.project.sync import run_sync
 
         run_sync(self.project())
 

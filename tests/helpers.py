@@ -7,9 +7,16 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from postloc.cli import main
+from postloc.cli.commands import main
 
-REPO = Path(__file__).resolve().parent.parent
+TESTS = Path(__file__).resolve().parent
+"""The tests folder: support modules, fixture corpus, golden files and data live here."""
+REPO = TESTS.parent
+CORPUS = TESTS / "corpus"
+"""Fixture posts for round-trip and segmenting tests."""
+GOLDEN = TESTS / "golden"
+"""Golden files a person has checked."""
+DATA = TESTS / "data"
 SAMPLE = REPO / "source_posts" / "coalition-des-volontaires-paris.md"
 
 PSEUDO_CONFIG = """\

@@ -11,7 +11,7 @@ import difflib
 
 import polib
 
-from postloc.catalogue import HEADER_FIELDS, PLACEHOLDER_DATE, TRANSLATOR_FIELDS
+from postloc.po.merge import HEADER_FIELDS, PLACEHOLDER_DATE, TRANSLATOR_FIELDS
 
 
 def _key(entry: polib.POEntry) -> tuple[str | None, str]:

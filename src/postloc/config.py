@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError, PostlocError
-from .languages import validate_language
+from postloc.errors import ConfigError, PostlocError
+from postloc.languages import validate_language
 
 CONFIG_NAME = "postloc.toml"
 

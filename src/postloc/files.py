@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import Locked
+from postloc.errors import Locked
 
 
 def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from .errors import UnknownLanguage
+from postloc.errors import UnknownLanguage
 
 
 @cache

@@ -1,0 +1,401 @@
+"""``postloc`` command line: a thin layer over the library stages.
+
+Every command resolves the project, calls one library function and prints
+its report. ``PostlocError`` becomes ``postloc: error: …`` and exit 1 in one
+place (:class:`PostlocGroup`); usage mistakes are click's exit 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from postloc import __version__
+from postloc.cli.output import Reporter, emit_json, progress_bars, report_export, report_writes
+from postloc.config import CONFIG_NAME, DEFAULT_CONFIG_TEXT, ENGINE_NAMES, load_config
+from postloc.errors import PostlocError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class PostlocGroup(click.Group):
+    """Turns library errors into one line on stderr and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except PostlocError as exc:
+            click.echo(f"postloc: error: {exc}", err=True)
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("postloc: error: interrupted; finished work was saved", err=True)
+            ctx.exit(130)
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"postloc: error: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(1)
+
+
+class State:
+    """Per-invocation context: config path and verbosity, project loaded on demand."""
+
+    def __init__(self, config_path: str | None, reporter: Reporter) -> None:
+        self.config_path = config_path
+        self.reporter = reporter
+
+    def project(self) -> Any:
+        from postloc.project.layout import Project
+
+        return Project(load_config(self.config_path))
+
+
+def lang_option(func: F) -> F:
+    return click.option(
+        "--lang", "langs", multiple=True, metavar="L", help="Target language (repeatable)."
+    )(func)
+
+
+def jobs_option(func: F) -> F:
+    return click.option(
+        "--jobs",
+        type=click.IntRange(1, 64),
+        default=1,
+        show_default=True,
+        help="Language pairs translated in parallel processes.",
+    )(func)
+
+
+def json_option(func: F) -> F:
+    return click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")(func)
+
+
+@click.group(cls=PostlocGroup)
+@click.version_option(__version__, prog_name="postloc")
+@click.option(
+    "--config", "config_path", type=click.Path(dir_okay=False), help="postloc.toml to use."
+)
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.option("-v", "--verbose", is_flag=True, help="More detail.")
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None, quiet: bool, verbose: bool) -> None:
+    """Offline translation of Markdown posts through gettext catalogues."""
+    ctx.obj = State(config_path, Reporter(quiet=quiet, verbose=verbose))
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+@main.command()
+@pass_state
+def init(state: State) -> None:
+    """Write postloc.toml and the project folders."""
+    from postloc.files import atomic_write
+
+    target = Path(state.config_path or CONFIG_NAME)
+    if target.exists():
+        state.reporter.notice(f"{target} exists; left as it is")
+    else:
+        atomic_write(target, DEFAULT_CONFIG_TEXT)
+        state.reporter.notice(f"wrote {target}")
+    config = load_config(target)
+    for folder in (config.posts_path, config.locales_path / "templates"):
+        folder.mkdir(parents=True, exist_ok=True)
+
+
+@main.command()
+@click.argument("slugs", nargs=-1)
+@pass_state
+def extract(state: State, slugs: tuple[str, ...]) -> None:
+    """Posts → templates (locales/templates/<slug>.pot)."""
+    from postloc.project.stages import extract as run
+
+    project = state.project()
+    with _lock(project):
+        report = run(project, slugs)
+    report_writes(state.reporter, project, "template", report)
+
+
+@main.command()
+@lang_option
+@pass_state
+def update(state: State, langs: tuple[str, ...]) -> None:
+    """Templates → catalogues (merge, fuzzy, obsolete)."""
+    from postloc.project.stages import update as run
+
+    project = state.project()
+    with _lock(project):
+        report = run(project, langs)
+    report_writes(state.reporter, project, "catalogue", report)
+
+
+@main.command()
+@lang_option
+@click.option("--engine", type=click.Choice(ENGINE_NAMES), help="Override the configured engine.")
+@jobs_option
+@json_option
+@pass_state
+def translate(
+    state: State, langs: tuple[str, ...], engine: str | None, jobs: int, as_json: bool
+) -> None:
+    """Machine drafts for entries with no translation."""
+    from postloc.project.stages import translate as run
+
+    project = state.project()
+    with _lock(project), progress_bars(state.reporter) as progress:
+        report, writes = run(
+            project, langs, engine, notify=state.reporter.detail, jobs=jobs, progress=progress
+        )
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        state.reporter.notice(
+            f"{report.translated} drafts ({report.from_memory} from memory, "
+            f"{report.engine_segments} sent to engines), {report.skipped_human} human entries kept"
+        )
+    report_writes(state.reporter, project, "catalogue", writes, quiet_summary=True)
+
+
+@main.command()
+@lang_option
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
+@click.option("--reviewed-only", is_flag=True, help="Only reviewed translations; drafts fall back.")
+@click.option("--min-translated", type=click.FloatRange(0, 1), help="Share needed to write a post.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@click.option("--prune", is_flag=True, help="Remove exported posts whose post or language is gone.")
+@json_option
+@pass_state
+def export(
+    state: State,
+    langs: tuple[str, ...],
+    out: Path | None,
+    reviewed_only: bool,
+    min_translated: float | None,
+    fmt: str,
+    prune: bool,
+    as_json: bool,
+) -> None:
+    """Catalogues → localized posts."""
+    from postloc.project.outputs import export_project
+
+    project = state.project()
+    with _lock(project):
+        report = export_project(
+            project,
+            langs,
+            out=out,
+            reviewed_only=reviewed_only or None,
+            min_translated=min_translated,
+            fmt=fmt,  # type: ignore[arg-type]
+            prune=prune,
+        )
+    report_export(state.reporter, project, report, as_json)
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 if catalogues are stale.")
+@lang_option
+@click.option("--engine", type=click.Choice(ENGINE_NAMES), help="Override the configured engine.")
+@jobs_option
+@json_option
+@pass_state
+def sync(
+    state: State,
+    check: bool,
+    langs: tuple[str, ...],
+    engine: str | None,
+    jobs: int,
+    as_json: bool,
+) -> None:
+    """extract + update + translate + export."""
+    from postloc.project.sync import run_sync
+
+    project = state.project()
+    if check:
+        from postloc.project.stages import check_sync
+
+        check_sync(project, langs)
+        state.reporter.notice("catalogues are up to date")
+        return
+    with _lock(project, wait=60.0), progress_bars(state.reporter) as progress:
+        result = run_sync(
+            project, langs, engine, notify=state.reporter.detail, jobs=jobs, progress=progress
+        )
+    if as_json:
+        emit_json(result.to_json(project))
+        return
+    report_writes(state.reporter, project, "template", result.extract)
+    report_writes(state.reporter, project, "catalogue", result.update)
+    state.reporter.notice(
+        f"{result.translate.translated} drafts ({result.translate.from_memory} from memory, "
+        f"{result.translate.engine_segments} sent to engines)"
+    )
+    report_export(state.reporter, project, result.export, False)
+
+
+@main.command()
+@lang_option
+@json_option
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    metavar="PCT",
+    help="Exit 1 below PCT % reviewed.",
+)
+@pass_state
+def status(state: State, langs: tuple[str, ...], as_json: bool, fail_under: float | None) -> None:
+    """Per post and language: reviewed / machine / human fuzzy / untranslated / obsolete."""
+    from postloc.project.review import status_rows
+    from postloc.review.status import below_threshold, render_table, rows_to_json
+
+    project = state.project()
+    rows = status_rows(project, langs)
+    if as_json:
+        emit_json(rows_to_json(rows))
+    else:
+        click.echo(render_table(rows, color=sys.stdout.isatty()).rstrip("\n"))
+    if fail_under is not None and below_threshold(rows, fail_under):
+        raise PostlocError(f"reviewed share is below {fail_under:g} %")
+
+
+@main.command()
+@lang_option
+@json_option
+@pass_state
+def check(state: State, langs: tuple[str, ...], as_json: bool) -> None:
+    """QA of translations (markup, links, numbers, code, whitespace); exit 1 on errors."""
+    from postloc.project.review import check_project
+    from postloc.qa.checks import issues_to_json
+
+    project = state.project()
+    issues = check_project(project, langs)
+    if as_json:
+        emit_json(issues_to_json(issues))
+    else:
+        for issue in issues:
+            click.echo(
+                f"{issue.post}:{issue.line}: [{issue.lang}] {issue.severity}: "
+                f"{issue.check}: {issue.message}"
+            )
+        errors = sum(1 for i in issues if i.severity == "error")
+        state.reporter.notice(f"{errors} error(s), {len(issues) - errors} warning(s)")
+    if any(issue.severity == "error" for issue in issues):
+        sys.exit(1)
+
+
+@main.command(name="compile")
+@lang_option
+@click.option("--use-fuzzy", is_flag=True, help="Include fuzzy entries (machine drafts).")
+@pass_state
+def compile_(state: State, langs: tuple[str, ...], use_fuzzy: bool) -> None:
+    """Compile catalogues to .mo files."""
+    from postloc.project.review import compile_project
+
+    project = state.project()
+    written = compile_project(project, langs, use_fuzzy=use_fuzzy)
+    state.reporter.notice(f"{len(written)} .mo file(s) written")
+
+
+@main.command(name="merge-review")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--lang", required=True, metavar="L", help="Language of the reviewed file.")
+@click.option("--post", "slug", metavar="SLUG", help="Post slug (default: the file's stem).")
+@json_option
+@pass_state
+def merge_review(state: State, file: Path, lang: str, slug: str | None, as_json: bool) -> None:
+    """Merge a reviewer's corrected .po into the project's catalogue."""
+    from postloc.project.review import merge_review_file
+
+    project = state.project()
+    with _lock(project):
+        result = merge_review_file(project, file, lang, slug)
+    if as_json:
+        emit_json(result.to_json())
+    else:
+        data = result.to_json()
+        click.echo(
+            f"accepted {len(result.accepted)}, conflicts {len(result.conflicts)}, "
+            f"unknown {len(result.unknown)}"
+        )
+        for item in data.get("conflicts", []):
+            click.echo(f"  conflict: {item}")
+        for item in data.get("unknown", []):
+            click.echo(f"  unknown: {item}")
+
+
+@main.command()
+@json_option
+@pass_state
+def engines(state: State, as_json: bool) -> None:
+    """Engines, their versions and the language pairs they serve here."""
+    from postloc.mt.engines.registry import EngineRegistry
+
+    rows = EngineRegistry(state.project().config).describe()
+    if as_json:
+        emit_json(
+            [{"engine": n, "version": v, "pairs": [f"{a}-{b}" for a, b in p]} for n, v, p in rows]
+        )
+        return
+    for name, version, pairs in rows:
+        shown = ", ".join(f"{a}→{b}" for a, b in pairs) if name != "pseudo" else "any pair"
+        click.echo(f"{name:<15} {version:<24} {shown or '(no pairs installed)'}")
+
+
+@main.group()
+def models() -> None:
+    """Argos translation packages."""
+
+
+@models.command(name="list")
+def models_list() -> None:
+    """Installed Argos packages."""
+    from postloc.mt.engines.argos.models import list_installed
+
+    packages = list_installed()
+    if not packages:
+        click.echo("no Argos packages installed (postloc models install SRC TGT)")
+    for info in packages:
+        click.echo(f"{info.from_code}→{info.to_code}  {info.package_version}  {info.path}")
+
+
+@models.command(name="install")
+@click.argument("codes", nargs=-1)
+@click.option("--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@pass_state
+def models_install(state: State, codes: tuple[str, ...], file: Path | None) -> None:
+    """Install SRC TGT from the Argos index, or --file X.argosmodel."""
+    from postloc.mt.engines.argos.models import install_from_file, install_from_index
+
+    if file is not None:
+        if codes:
+            raise click.UsageError("give either SRC TGT or --file, not both")
+        info = install_from_file(file)
+    else:
+        if len(codes) != 2:
+            raise click.UsageError("expected SRC TGT (e.g. fr en) or --file X.argosmodel")
+        if state.reporter.bars:
+            with click.progressbar(length=100, label="downloading", file=sys.stderr) as bar:
+                seen = [0]
+
+                def step(done: int, total: int) -> None:
+                    percent = int(done * 100 / total) if total else 0
+                    bar.update(percent - seen[0])
+                    seen[0] = percent
+
+                info = install_from_index(codes[0], codes[1], step)
+        else:
+            info = install_from_index(codes[0], codes[1], None)
+    state.reporter.notice(f"installed {info.from_code}→{info.to_code} {info.package_version}")
+
+
+def _lock(project: Any, wait: float = 0.0) -> Any:
+    from postloc.project.stages import locked
+
+    return locked(project, wait)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

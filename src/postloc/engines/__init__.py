@@ -1,1 +1,0 @@
-"""Machine translation engines behind one protocol (see :mod:`postloc.engines.base`)."""

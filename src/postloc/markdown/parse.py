@@ -1,0 +1,268 @@
+"""Bytes → :class:`~postloc.markdown.model.Post`: decoding, front matter, slug, and the line table.
+
+Everything downstream works with offsets into ``Post.text``, so this module
+also owns the line table (markdown-it's idea of a line: ``\\r\\n``, ``\\r`` or
+``\\n``) and the one Markdown dialect postloc reads, with a variant that
+records the source positions markdown-it's tokens leave out.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Final
+
+from postloc.errors import BadFrontMatter, BadPost
+from postloc.markdown import frontmatter
+from postloc.markdown.model import Post
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_block import StateBlock
+    from markdown_it.rules_core import StateCore
+    from markdown_it.rules_inline import StateInline
+
+    InlineRule = Callable[[StateInline, bool], bool]
+    BlockRule = Callable[[StateBlock, int, int, bool], bool]
+
+MAX_POST_BYTES: Final = 10 * 1024 * 1024
+"""Posts larger than this are refused: no blog post is, and parsing cost grows with size."""
+
+SLUG_RE: Final = re.compile(r"[a-z0-9][a-z0-9._-]*")
+"""DESIGN.md's slug pattern (also rejected: any ``..``)."""
+
+_BOM: Final = "\ufeff"
+_LINE_BREAK: Final = re.compile(r"\r\n|\r|\n")
+_LINE_BREAK_BYTES: Final = re.compile(rb"\r\n|\r|\n")
+
+
+def markdown_parser() -> MarkdownIt:
+    """The Markdown dialect of postloc: CommonMark plus GFM tables and strikethrough."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table").enable("strikethrough")
+
+
+BREAKS_KEY: Final = "postloc_breaks"
+"""Key in the ``env`` of :func:`locating_parser`:
+{inline source: {offset of a newline: "soft" | "hard" | "escape"}}."""
+
+BLOCK_STARTS_KEY: Final = "postloc_block_starts"
+"""Key in the ``env`` of :func:`locating_parser`: {body line of a paragraph or
+setext heading: offset in the normalised body where its text starts}."""
+
+
+@functools.cache
+def locating_parser(every_inline: bool = False) -> MarkdownIt:
+    """:func:`markdown_parser` that also records what its tokens do not say.
+
+    markdown-it keeps no offsets below the line: this variant notes in
+    ``env`` which newlines became soft or hard breaks (``BREAKS_KEY``; a
+    newline absent there sat in a code span, HTML or a link title) and where
+    each paragraph-like block's text starts after its container prefix
+    (``BLOCK_STARTS_KEY``). Shared; parsing does not change it.
+
+    Unless ``every_inline``, only the inline content the segmenter reads is
+    parsed (see :func:`_needs_inline`): about half of markdown-it's time goes
+    to inline parsing, and most blocks of a blog post are one line.
+    """
+    from markdown_it.rules_block.lheading import lheading
+    from markdown_it.rules_block.paragraph import paragraph
+    from markdown_it.rules_inline.escape import escape
+    from markdown_it.rules_inline.newline import newline
+
+    md = markdown_parser()
+    md.inline.ruler.at("newline", _recording_breaks(newline, "hard", 0))
+    md.inline.ruler.at("escape", _recording_breaks(escape, "escape", 1))
+    md.block.ruler.at("paragraph", _recording_start(paragraph))
+    md.block.ruler.at("lheading", _recording_start(lheading))
+    if not every_inline:
+        md.core.ruler.at("inline", _inline_where_needed)
+    return md
+
+
+def _needs_inline(content: str) -> bool:
+    """Whether the segmenter reads this inline content's tokens.
+
+    It reads the breaks of a block over several lines and checks whether a
+    paragraph is one image (its content then starts with ``![``); the text
+    of a one-line block is its source as written.
+    """
+    return "\n" in content or content.startswith("![")
+
+
+def _inline_where_needed(state: StateCore) -> None:
+    """markdown-it's core ``inline`` rule, restricted to :func:`_needs_inline` content."""
+    for token in state.tokens:
+        if token.type == "inline" and _needs_inline(token.content):
+            if token.children is None:
+                token.children = []
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
+def _recording_breaks(rule: InlineRule, kind: str, newline_at: int) -> InlineRule:
+    """Wrap an inline rule so the breaks it emits are recorded by newline offset."""
+
+    def wrapped(state: StateInline, silent: bool) -> bool:
+        pos = state.pos
+        before = len(state.tokens)
+        matched = rule(state, silent)
+        if matched and not silent:
+            for token in state.tokens[before:]:
+                if token.type in ("softbreak", "hardbreak"):
+                    label = "soft" if token.type == "softbreak" else kind
+                    record = state.env.setdefault(BREAKS_KEY, {}).setdefault(state.src, {})
+                    record[pos + newline_at] = label
+        return matched
+
+    return wrapped
+
+
+def _recording_start(rule: BlockRule) -> BlockRule:
+    """Wrap a block rule so each block it opens records where its text starts."""
+
+    def wrapped(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+        matched = rule(state, start, end, silent)
+        if matched and not silent:
+            starts = state.env.setdefault(BLOCK_STARTS_KEY, {})
+            starts[start] = state.bMarks[start] + state.tShift[start]
+        return matched
+
+    return wrapped
+
+
+def line_starts(text: str) -> list[int]:
+    """Offsets where each line of ``text`` starts (line 1 starts at 0)."""
+    return [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
+
+
+def line_number(starts: list[int], offset: int) -> int:
+    """1-based line holding ``offset``, given :func:`line_starts` of the text."""
+    return bisect.bisect_right(starts, offset)
+
+
+class LineTable:
+    """Lines of a post's text as markdown-it sees them, for turning line numbers into offsets."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = line_starts(text)
+
+    def start(self, index: int) -> int:
+        """Offset where 0-based line ``index`` starts."""
+        return self.starts[index]
+
+    def content(self, index: int) -> str:
+        """Line ``index`` (0-based) without its line ending, NUL replaced as markdown-it does."""
+        start = self.starts[index]
+        if index + 1 < len(self.starts):
+            end = self.starts[index + 1]
+            end -= 2 if self.text.startswith("\r\n", end - 2) else 1
+        else:
+            end = len(self.text)
+        return self.text[start:end].replace("\0", "\ufffd")
+
+    def number(self, offset: int) -> int:
+        """1-based line holding ``offset``."""
+        return line_number(self.starts, offset)
+
+
+def newline_of(text: str) -> str:
+    """The first line ending of ``text`` (``\\n`` when it has none)."""
+    found = _LINE_BREAK.search(text)
+    return found.group() if found else "\n"
+
+
+def parse_post(data: bytes | str, path: str) -> Post:
+    """Decode and split one post; raise BadPost/BadFrontMatter naming ``path`` on bad input.
+
+    Decoding is strict UTF-8 (a BOM is removed and remembered); CRLF and bare
+    CR line endings are kept as they are in ``Post.text``.
+    """
+    text, bom = _decode(data, path)
+    starts = line_starts(text)
+    try:
+        fences = frontmatter.find_fences(text)
+    except BadFrontMatter as exc:
+        raise BadFrontMatter(exc.message, path=path, line=exc.line) from None
+    if fences is None:
+        mapping: dict[str, object] = {}
+        span = None
+        body_start = 0
+    else:
+        offset = fences.yaml_start
+
+        def line_of(index: int) -> int:
+            return line_number(starts, offset + index)
+
+        yaml_text = text[fences.yaml_start : fences.yaml_end]
+        try:
+            node = frontmatter.compose(yaml_text, line_of)
+            mapping = frontmatter.construct(node, line_of)
+        except BadFrontMatter as exc:
+            raise BadFrontMatter(exc.message, path=path, line=exc.line) from None
+        span = (fences.yaml_start, fences.yaml_end)
+        body_start = fences.body_start
+    return Post(
+        path=path,
+        slug=_slug(mapping, path),
+        text=text,
+        bom=bom,
+        front_matter=mapping,
+        front_matter_span=span,
+        body_start=body_start,
+        body_line=line_number(starts, body_start),
+        newline=newline_of(text),
+    )
+
+
+def _decode(data: bytes | str, path: str) -> tuple[str, bool]:
+    """Strict UTF-8 decoding with the size limit; returns (text without BOM, had BOM)."""
+    if isinstance(data, str):
+        if len(data) * 4 > MAX_POST_BYTES and len(data.encode("utf-8", "surrogatepass")) > (
+            MAX_POST_BYTES
+        ):
+            raise _too_big(path)
+        text = data
+    else:
+        if len(data) > MAX_POST_BYTES:
+            raise _too_big(path)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = len(_LINE_BREAK_BYTES.findall(data, 0, exc.start)) + 1
+            bad = data[exc.start]
+            raise BadPost(
+                f"not valid UTF-8 (byte 0x{bad:02x} at offset {exc.start}); save the file as UTF-8",
+                path=path,
+                line=line,
+            ) from None
+    if text.startswith(_BOM):
+        return text[1:], True
+    return text, False
+
+
+def _too_big(path: str) -> BadPost:
+    return BadPost(f"post is larger than {MAX_POST_BYTES // (1024 * 1024)} MB", path=path)
+
+
+def _slug(mapping: dict[str, object], path: str) -> str:
+    """Front matter ``slug:`` if present, else the file stem; must match DESIGN.md's pattern."""
+    if "slug" in mapping:
+        slug = mapping["slug"]
+        if not isinstance(slug, str):
+            raise BadPost(f"front matter slug must be a string, not {slug!r}", path=path)
+        origin = "front matter slug"
+    else:
+        slug = PurePosixPath(path.replace("\\", "/")).stem
+        origin = "file name"
+    if SLUG_RE.fullmatch(slug) is None or ".." in slug:
+        raise BadPost(
+            f"bad slug {slug!r} (from the {origin}): use lowercase letters, digits, '.', '_', '-'",
+            path=path,
+        )
+    return slug

@@ -1,0 +1,330 @@
+"""Segments + translations → the localized post text, every untranslated byte kept.
+
+Each translated segment's span is replaced; nothing else is rewritten, so
+code, HTML, list markers, YAML comments and line endings come out as the
+author wrote them. A translation is made safe for where it lands: one line
+(a newline would change block structure) except where Markdown itself reads
+a hard break, ``|`` escaped in table cells, a first character that would
+open another block escaped (``\\-``, ``1\\.``), a later line that could
+interrupt the paragraph indented, and YAML values quoted when plain would
+not read back as the same string.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+from yaml.nodes import CollectionNode, MappingNode
+
+from postloc.markdown import frontmatter
+from postloc.markdown.model import FRONT_MATTER_KIND_PREFIX, Post, Segment
+from postloc.markdown.parse import line_number, line_starts, markdown_parser
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+
+_LINE_BREAK: Final = re.compile(r"\r\n|\r|\n")
+_LIST_MARKER: Final = re.compile(r"[-+*]|\d{1,9}[.)]")
+_BLOCK_START: Final = re.compile(
+    r"(?P<hash>#{1,6}(?=[ \t]|$))"
+    r"|(?P<bullet>[-+*](?=[ \t]|$))"
+    r"|\d{1,9}(?P<ordered>[.)](?=[ \t]|$))"
+    r"|(?P<quote>>)"
+    r"|(?P<fence>`{3,}[^`]*$|~{3,})"
+    r"|(?P<underline>(?:=+|-+)[ \t]*$)"
+    r"|(?P<rule>(?:\*[ \t]*){3,}$|(?:_[ \t]*){3,}$|(?:-[ \t]*){3,}$)"
+    # Only `[label]:` can open a link definition; possessive, so a long "[…" line that
+    # is no label fails in one pass instead of backtracking over every character.
+    r"|(?P<ref>\[[^\]\\]*+(?:\\.[^\]\\]*+)*+\]:)"
+    r"|(?P<html><)"
+)
+"""A paragraph start that might open a block instead (checked and escaped by :func:`_guard`)."""
+_DELIMITER_ROW: Final = re.compile(r"[> \t]*(?:[|:][-:| \t]|-[-:|])[-:| \t]*(?:\r\n|\r|\n|$)")
+"""A line that could be a table's delimiter row, after any quote markers."""
+_RISKY_START: Final = re.compile(r"[#>*+\-_=`~<|:]|\d{1,9}[.)]")
+"""A later line starting like this might open a block (checked by :func:`_indented`)."""
+_CLOSING_HASHES: Final = re.compile(r"(?:^|[ \t])(#+)[ \t]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Edit:
+    """Replace ``text[start:end]`` with ``new`` (an insertion when start == end)."""
+
+    start: int
+    end: int
+    new: str
+
+
+def rebuild_post(
+    post: Post,
+    segments: Sequence[Segment],
+    translations: Mapping[int, str],
+    extra_front_matter: Sequence[tuple[str, Any]] = (),
+) -> str:
+    """The localized document: ``translations[i]`` replaces ``segments[i]``'s source span.
+
+    Segments without a translation (or with an empty one) keep their source
+    bytes. ``extra_front_matter`` sets top-level keys (replaced in place, or
+    appended; a post without front matter gets one), overriding a translated
+    value of the same key. The BOM and the file's line endings are kept.
+    Raises ValueError for an index outside ``segments`` or overlapping spans.
+    """
+    for index in translations:
+        if not 0 <= index < len(segments):
+            raise ValueError(f"translation index {index} has no segment")
+    node = _front_matter_node(post)
+    flow = bool(node is not None and node.flow_style)
+    extra_keys = [key for key, _value in extra_front_matter]
+    if len(set(extra_keys)) != len(extra_keys):
+        raise ValueError("extra_front_matter sets a key twice")
+    edits: list[_Edit] = []
+    for index, translation in translations.items():
+        segment = segments[index]
+        if not 0 <= segment.start <= segment.end <= len(post.text):
+            raise ValueError(f"segment {index} lies outside the post")
+        if segment.in_front_matter:
+            key = segment.kind.removeprefix(FRONT_MATTER_KIND_PREFIX)
+            if translation.strip() and translation != segment.text and key not in extra_keys:
+                new = frontmatter.format_scalar(translation, flow)
+                edits.append(_Edit(segment.start, segment.end, new))
+        else:
+            new = _body_text(post, segment, translation)
+            if new != post.text[segment.start : segment.end]:
+                edits.append(_Edit(segment.start, segment.end, new))
+    edits.extend(_front_matter_edits(post, node, flow, extra_front_matter))
+    return ("\ufeff" if post.bom else "") + _apply(post.text, edits)
+
+
+def _apply(text: str, edits: list[_Edit]) -> str:
+    out: list[str] = []
+    done = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.start < done:
+            raise ValueError(f"segments overlap at offset {edit.start}")
+        out.append(text[done : edit.start])
+        out.append(edit.new)
+        done = edit.end
+    out.append(text[done:])
+    return "".join(out)
+
+
+def _body_text(post: Post, segment: Segment, translation: str) -> str:
+    """The Markdown that replaces a body segment's span."""
+    text = translation.strip(" \t\r\n")
+    if not text:
+        return post.text[segment.start : segment.end]
+    changed = text != segment.text
+    before = segment.start  # the segment's line starts after the last \n or \r before it
+    line_start = 1 + max(post.text.rfind("\n", 0, before), post.text.rfind("\r", 0, before))
+    prefix = post.text[line_start : segment.start]
+    atx = segment.kind == "heading" and prefix.rstrip().endswith("#")
+    if segment.kind == "table-cell":
+        cell = _escape_pipes(_one_line(text))
+        if cell.endswith("\\") and post.text.startswith("|", segment.end):
+            cell += " "  # "\\|" would escape the cell's border
+        return cell
+    if segment.kind == "alt-text" or atx:
+        text = _one_line(text)
+        if atx and changed:
+            text = _CLOSING_HASHES.sub(lambda m: m.group().replace("#", "\\#", 1), text)
+        return text
+    # A first line onto which soft lines were joined can open a block ("**" + "*" is a
+    # rule); later lines (after hard breaks) are made continuations by indentation.
+    source = post.text[segment.start : segment.end]
+    joined = "\n" in source or "\r" in source
+    # Container prefixes end in a space, a tab or ">"; anything else (a trimmed
+    # U+000B, U+00A0…) stays before the text and already keeps any block from starting.
+    shielded = bool(prefix) and prefix[-1] not in " \t>"
+    first, *rest = _hard_lines(text)
+    lines = [_guard(first) if (changed or joined) and not shielded else first, *rest]
+    below = _next_line_start(post.text, segment.end)
+    if (changed or joined) and _DELIMITER_ROW.match(post.text, below):
+        lines = _pipe_free_last_line(lines)
+    continuation = post.newline + _continuation(prefix)
+    return lines[0] + "".join(
+        continuation + _indented(above, line) for above, line in itertools.pairwise(lines)
+    )
+
+
+def _indented(above: str, line: str) -> str:
+    """A paragraph's later line, indented by four if it would otherwise open a block.
+
+    Four columns of indentation make any line a paragraph continuation (it
+    cannot even start code there) and render as nothing; escaping could not
+    protect ``<div>`` without turning it into text. The line is checked with
+    the one ``above`` it, which a ``---`` or ``|--|`` would turn into a
+    heading or a table header.
+    """
+    if not _RISKY_START.match(line):
+        return line
+    tokens = _parser().parse(f"{above}\n{line}")
+    if [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]:
+        return line
+    return "    " + line
+
+
+def _next_line_start(text: str, offset: int) -> int:
+    found = _LINE_BREAK.search(text, offset)
+    return found.end() if found else len(text)
+
+
+def _pipe_free_last_line(lines: list[str]) -> list[str]:
+    """Keep the line above a ``---``-like line free of ``|``.
+
+    A one-column line with a pipe right above a delimiter-like line would
+    become a table header; a soft break after the last pipe (rendered as a
+    space) leaves only pipe-free text there.
+    """
+    last = lines[-1]
+    space = last.find(" ", last.rfind("|"))
+    if "|" not in last or space < 0 or last[:space].endswith("\\"):
+        return lines
+    return [*lines[:-1], last[:space], last[space + 1 :].lstrip(" ")]
+
+
+def _continuation(prefix: str) -> str:
+    """The container prefix for a paragraph's next line, from its first line's prefix.
+
+    Quote markers stay (each followed by its optional space, so that the
+    columns after it do not shift), list markers and anything else (e.g. a
+    trimmed U+2003) become spaces.
+    """
+    spaced = re.sub(r">(?![ \t])", "> ", prefix)
+    blanked = _LIST_MARKER.sub(lambda m: " " * len(m.group()), spaced)
+    return "".join(c if c in "> \t" else " " for c in blanked)
+
+
+def _hard_lines(text: str) -> list[str]:
+    """Split at hard breaks (kept at line ends); soft newlines become one space."""
+    lines: list[str] = []
+    for raw in _LINE_BREAK.split(text):
+        if not raw.strip(" \t"):
+            continue
+        if lines and not _is_hard(lines[-1]):
+            lines[-1] = lines[-1].rstrip(" \t") + " " + raw.lstrip(" \t")
+        else:
+            lines.append(raw.lstrip(" \t") if lines else raw)
+    return lines
+
+
+def _one_line(text: str) -> str:
+    """``text`` on one line: hard breaks lose their marker, newlines become spaces."""
+    lines = _hard_lines(text)
+    return " ".join([*(_unbreak(line) for line in lines[:-1]), lines[-1]])
+
+
+def _is_hard(line: str) -> bool:
+    """Whether Markdown reads the newline after ``line`` as a hard break."""
+    backslashes = len(line) - len(line.rstrip("\\"))
+    return backslashes % 2 == 1 or (line.endswith("  ") and bool(line.strip(" \t")))
+
+
+def _unbreak(line: str) -> str:
+    """``line`` without its hard-break marker, for places that hold one line only."""
+    if (len(line) - len(line.rstrip("\\"))) % 2 == 1:
+        return line[:-1].rstrip(" \t")
+    return line.rstrip(" \t")
+
+
+def _guard(line: str) -> str:
+    r"""Escape a paragraph's first-line start that would open a block instead.
+
+    The pattern only preselects; markdown-it has the last word, so that a
+    link such as ``[x]: y[x]`` keeps its bracket. Escaping renders as the
+    character itself (``\-`` shows ``-``).
+    """
+    found = _BLOCK_START.match(line)
+    if found is None:
+        return line
+    tokens = _parser().parse(line)
+    if tokens and tokens[0].type == "paragraph_open":
+        return line
+    if found.group("ordered"):
+        cut = found.start("ordered")
+        return line[:cut] + "\\" + line[cut:]
+    return "\\" + line
+
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    return markdown_parser()
+
+
+def _escape_pipes(text: str) -> str:
+    """Escape each ``|`` that markdown-it's table splitter would read as a cell border."""
+    return re.sub(r"(?<!\\)\|", r"\\|", text)
+
+
+def _front_matter_node(post: Post) -> MappingNode | None:
+    if post.front_matter_span is None:
+        return None
+    start, end = post.front_matter_span
+    return frontmatter.compose(
+        post.text[start:end], lambda i: line_number(line_starts(post.text), start + i)
+    )
+
+
+def _front_matter_edits(
+    post: Post, node: MappingNode | None, flow: bool, extra: Sequence[tuple[str, Any]]
+) -> list[_Edit]:
+    """Edits that set each ``extra`` key: in place when present, else appended."""
+    if not extra:
+        return []
+    nl = post.newline
+    if post.front_matter_span is None:
+        lines = "".join(
+            f"{frontmatter.format_key(k)}: {frontmatter.format_scalar(v)}{nl}" for k, v in extra
+        )
+        return [_Edit(0, 0, f"---{nl}{lines}---{nl}")]
+    base, yaml_end = post.front_matter_span
+    yaml_text = post.text[base:yaml_end]
+    existing = {entry.key: entry for entry in frontmatter.entries(node)}
+    edits: list[_Edit] = []
+    for key, value in extra:
+        if not isinstance(key, str):
+            raise TypeError(f"front matter key must be a string, not {key!r}")
+        new = frontmatter.format_scalar(value, flow)
+        entry = existing.get(key)
+        if entry is None:
+            edits.append(_append(post, node, flow, key, new))
+            continue
+        old = post.front_matter.get(key)
+        if type(old) is type(value) and old == value:
+            continue
+        target = entry.value
+        start, end = target.start_mark.index, target.end_mark.index
+        end = start + len(yaml_text[start:end].rstrip())
+        empty = start == target.end_mark.index or (
+            isinstance(target, CollectionNode) and not target.flow_style
+        )
+        colon = _colon_after(yaml_text, entry.key_end)
+        if empty and colon is not None:
+            edits.append(_Edit(base + colon + 1, base + max(end, colon + 1), " " + new))
+        else:
+            edits.append(_Edit(base + start, base + end, new))
+    return edits
+
+
+def _colon_after(yaml_text: str, pos: int) -> int | None:
+    """Offset of the ``:`` that follows a key ending at ``pos`` (None if not found)."""
+    found = re.compile(r"[ \t]*:").match(yaml_text, pos)
+    return found.end() - 1 if found else None
+
+
+def _append(post: Post, node: MappingNode | None, flow: bool, key: str, new: str) -> _Edit:
+    assert post.front_matter_span is not None
+    base, yaml_end = post.front_matter_span
+    if node is not None and flow:
+        close = base + node.end_mark.index - 1
+        separator = ", " if node.value else ""
+        quoted = frontmatter.format_scalar(key, flow=True)
+        return _Edit(close, close, f"{separator}{quoted}: {new}")
+    # Same indentation as the existing keys: YAML may indent the whole mapping.
+    indent = " " * node.value[0][0].start_mark.column if node is not None and node.value else ""
+    line = f"{indent}{frontmatter.format_key(key)}: {new}{post.newline}"
+    return _Edit(yaml_end, yaml_end, line)

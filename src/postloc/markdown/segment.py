@@ -1,0 +1,382 @@
+"""Post → segments: what a translator sees, and exactly which source bytes each one replaces.
+
+markdown-it gives block structure and line ranges; character offsets are
+computed here against ``Post.text`` itself (markdown-it normalises CRLF and
+NUL, and drops container prefixes), so export can splice translations into
+the original file and keep every other byte.
+
+Line breaks inside a block: :func:`~postloc.markdown.parse.locating_parser` records
+which newline of a block's inline source is a soft break, a hard break or
+neither (inside a code span, HTML, a link title), so the msgid treats each
+exactly as the renderer does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from yaml.nodes import ScalarNode
+
+from postloc.config import DEFAULT_FRONT_MATTER_FIELDS
+from postloc.errors import BadPost
+from postloc.markdown import frontmatter
+from postloc.markdown.model import Post, Segment, front_matter_kind
+from postloc.markdown.parse import BLOCK_STARTS_KEY, BREAKS_KEY, LineTable, locating_parser
+
+try:
+    from markdown_it.common.utils import MD_TRIM_CHARS as _TRIM_CHARS
+
+    _TRIM: str | None = _TRIM_CHARS
+except ImportError:  # markdown-it-py < 4 trims with str.strip()
+    _TRIM = None
+
+DEFAULT_FIELDS: Final = DEFAULT_FRONT_MATTER_FIELDS
+"""Front-matter keys translated unless the configuration says otherwise (one definition)."""
+
+_STR_TAG: Final = "tag:yaml.org,2002:str"
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """One line of a block's inline source, located in ``Post.text``."""
+
+    start: int
+    """Offset in ``Post.text`` of the line's first content character."""
+    end: int
+    """End of the line's content (before trailing whitespace on the last line)."""
+    cstart: int
+    """Offset in the inline source (token content) of the same character."""
+
+
+def segment_post(post: Post, fields: Sequence[str] = DEFAULT_FIELDS) -> list[Segment]:
+    """Every translatable occurrence in ``post``, front matter first, in document order."""
+    lines = LineTable(post.text)
+    found = _front_matter_segments(post, lines, fields)
+    env: dict[str, Any] = {}
+    tokens = locating_parser().parse(post.body, env)
+    first_line = lines.number(post.body_start) - 1
+    walker = _BodyWalker(post, lines, first_line, env)
+    found.extend(walker.walk(tokens))
+    return found
+
+
+def _front_matter_segments(post: Post, lines: LineTable, fields: Sequence[str]) -> list[Segment]:
+    """String values of the top-level keys in ``fields``, in YAML source order."""
+    if post.front_matter_span is None:
+        return []
+    offset, end = post.front_matter_span
+    node = frontmatter.compose(post.text[offset:end], lambda i: lines.number(offset + i))
+    wanted = set(fields)
+    found = []
+    for entry in frontmatter.entries(node):
+        value = entry.value
+        if entry.key not in wanted or not isinstance(value, ScalarNode) or value.tag != _STR_TAG:
+            continue
+        text = value.value.strip()
+        if not text:
+            continue
+        start = offset + value.start_mark.index
+        source = post.text[start : offset + value.end_mark.index]
+        stop = start + len(source.rstrip())
+        found.append(Segment(text, front_matter_kind(entry.key), lines.number(start), start, stop))
+    return found
+
+
+class _BodyWalker:
+    """Walks markdown-it's token stream and turns blocks into located segments."""
+
+    def __init__(self, post: Post, lines: LineTable, first_line: int, env: dict[str, Any]) -> None:
+        self.post = post
+        self.lines = lines
+        self.first_line = first_line
+        self.env = env
+        self.breaks: dict[str, dict[int, str]] = env.get(BREAKS_KEY, {})
+        self.block_starts: dict[int, int] = env.get(BLOCK_STARTS_KEY, {})
+        self.normalised_starts = [0]  # line starts in markdown-it's normalised body
+        for index in range(first_line, len(lines.starts)):
+            self.normalised_starts.append(
+                self.normalised_starts[-1] + len(lines.content(index)) + 1
+            )
+
+    def _start_column(self, body_line: int) -> int:
+        """Column where markdown-it saw the block on ``body_line`` start (0 if unknown)."""
+        offset = self.block_starts.get(body_line)
+        return 0 if offset is None else offset - self.normalised_starts[body_line]
+
+    def walk(self, tokens: Sequence[Token]) -> list[Segment]:
+        found: list[Segment] = []
+        containers: list[str] = []
+        for index, token in enumerate(tokens):
+            kind = token.type
+            if kind in ("list_item_open", "blockquote_open"):
+                containers.append(kind)
+            elif kind in ("list_item_close", "blockquote_close"):
+                containers.pop()
+            elif kind == "heading_open":
+                found.extend(self._heading(token, tokens[index + 1]))
+            elif kind == "paragraph_open":
+                if containers and containers[-1] == "list_item_open":
+                    block_kind = "list-item"
+                elif "blockquote_open" in containers:
+                    block_kind = "blockquote"
+                else:
+                    block_kind = "paragraph"
+                found.extend(self._paragraph(token, tokens[index + 1], block_kind))
+            elif kind == "tr_open":
+                found.extend(self._row(token, tokens, index))
+        return found
+
+    def _line(self, body_line: int) -> int:
+        """0-based file line of markdown-it's body line."""
+        return self.first_line + body_line
+
+    def _heading(self, opening: Token, inline: Token) -> list[Segment]:
+        assert opening.map is not None
+        if not opening.markup.startswith("#"):  # setext: content lines above the underline
+            first, last = opening.map
+            return self._block(inline, first, last - 1, "heading")
+        if not inline.content:
+            return []
+        index = self._line(opening.map[0])
+        content = self.lines.content(index)
+        hashes = content.index("#")
+        after = hashes + len(content[hashes:]) - len(content[hashes:].lstrip("#"))
+        column = content.find(inline.content, after)
+        if column < 0 or content[after:column].strip():
+            raise self._lost(index)
+        start = self.lines.start(index) + column
+        end = start + len(inline.content)
+        text = self.post.text[start:end]
+        return [Segment(text, "heading", index + 1, start, end)]
+
+    def _paragraph(self, opening: Token, inline: Token, kind: str) -> list[Segment]:
+        assert opening.map is not None
+        first, last = opening.map
+        children = inline.children or []
+        if len(children) == 1 and children[0].type == "image":
+            return self._alt_text(inline, first, last)
+        return self._block(inline, first, last, kind)
+
+    def _block(self, inline: Token, first: int, last: int, kind: str) -> list[Segment]:
+        """A paragraph-like block spanning body lines ``first``..``last`` (exclusive)."""
+        content = inline.content
+        if not content.strip():
+            return []
+        pieces = self._locate(content, first, last)
+        text = self._msgid(content, pieces)
+        start, end = pieces[0].start, pieces[-1].end
+        return [Segment(text, kind, self.lines.number(start), start, end)]
+
+    def _locate(self, content: str, body_first: int, body_last: int) -> list[_Piece]:
+        """Place each line of ``content`` (inline source) in ``Post.text``.
+
+        Each content line is the tail of its file line once markdown-it has cut
+        the container prefix and indentation; only the block's first and last
+        lines were trimmed, which may drop a line made only of exotic spaces,
+        hence the search over alignments (the recorded start column rules out
+        a match inside the first line's container prefix).
+        """
+        first, last = self._line(body_first), self._line(body_last)
+        minimum = self._start_column(body_first)
+        parts = content.split("\n")
+        spare = (last - first) - len(parts)
+        for lead in range(max(spare, 0) + 1):
+            pieces: list[_Piece] = []
+            cstart = 0
+            for k, part in enumerate(parts):
+                index = first + lead + k
+                line = self.lines.content(index)
+                core = part.lstrip(" \t")
+                if k < len(parts) - 1:
+                    column = len(line) - len(core) if line.endswith(core) else -1
+                else:
+                    column = _tail_column(line, core)
+                if column < 0 or (lead == 0 and k == 0 and column < minimum):
+                    break
+                start = self.lines.start(index) + column
+                offset = cstart + len(part) - len(core)
+                pieces.append(_Piece(start, start + len(core), offset))
+                cstart += len(part) + 1
+            else:
+                return pieces
+        raise self._lost(first)
+
+    def _msgid(self, content: str, pieces: Sequence[_Piece]) -> str:
+        """Join located lines, treating each newline as markdown-it did."""
+        breaks = self.breaks.get(content, {})
+        text = self.post.text
+        out: list[str] = []
+        for k, piece in enumerate(pieces):
+            chunk = text[piece.start : piece.end]
+            if k == len(pieces) - 1:
+                out.append(chunk)
+                break
+            newline = pieces[k + 1].cstart
+            while newline > 0 and content[newline - 1] != "\n":
+                newline -= 1
+            kind = breaks.get(newline - 1)
+            if kind is None and (len(chunk) - len(chunk.rstrip("\\"))) % 2:
+                kind = self._nested_break(content, newline - 1)
+            if kind == "escape":
+                out.append(chunk + "\n")
+            elif kind == "soft":
+                out.append(chunk.rstrip(" ") + " ")
+            elif kind == "hard":
+                left = chunk.rstrip(" ")
+                # A "\\" would escape the author's trailing backslash, or turn a closing
+                # "*", "_", "~" into an opening one (punctuation follows): keep the spaces.
+                keep = left.endswith(("\\", "*", "_", "~"))
+                out.append(chunk + "\n" if keep else left + "\\\n")
+            else:  # inside a code span, inline HTML, a link title: the newline renders
+                # as a space and the next line's indentation is kept (it shows in code).
+                out.append(chunk + " " + content[newline : pieces[k + 1].cstart])
+        return "".join(out)
+
+    def _nested_break(self, content: str, newline: int) -> str | None:
+        """The break at ``content[newline]`` if an image label around it, parsed on its
+        own by markdown-it, made one (only a backslash break matters: it must stay)."""
+        for source, record in self.breaks.items():
+            start = content.find(source) if source != content and "\n" in source else -1
+            while start >= 0:
+                if start <= newline < start + len(source) and newline - start in record:
+                    return record[newline - start]
+                start = content.find(source, start + 1)
+        return None
+
+    def _alt_text(self, inline: Token, first: int, last: int) -> list[Segment]:
+        """The alt text of a paragraph made of one image, located in ``Post.text``."""
+        content = inline.content
+        state = StateInline(content, locating_parser(), self.env, [])
+        label_end = state.md.helpers.parseLinkLabel(state, 1, False)
+        if not content.startswith("![") or label_end < 0:
+            raise self._lost(self._line(first))
+        begin, stop = 2, label_end
+        while begin < stop and content[begin].isspace():
+            begin += 1
+        while stop > begin and content[stop - 1].isspace():
+            stop -= 1
+        if begin == stop:
+            return []
+        pieces = self._locate(content, first, last)
+        start, end = _source_offset(pieces, begin), _source_offset(pieces, stop)
+        text = " ".join(
+            self.post.text[max(p.start, start) : min(p.end, end)]
+            for p in pieces
+            if p.end > start and p.start < end
+        )
+        return [Segment(text, "alt-text", self.lines.number(start), start, end)]
+
+    def _row(self, opening: Token, tokens: Sequence[Token], index: int) -> list[Segment]:
+        """Non-empty cells of one table row, each located within its line."""
+        assert opening.map is not None
+        cells: list[str] = []
+        for position in range(index + 1, len(tokens)):
+            token = tokens[position]
+            if token.type == "tr_close":
+                break
+            if token.type == "inline":
+                cells.append(token.content)
+        line_index = self._line(opening.map[0])
+        spans = _cell_spans(self.lines.content(line_index), cells)
+        if spans is None:
+            raise self._lost(line_index)
+        base = self.lines.start(line_index)
+        return [
+            Segment(
+                self.post.text[base + s : base + e],
+                "table-cell",
+                line_index + 1,
+                base + s,
+                base + e,
+            )
+            for (s, e), cell in zip(spans, cells, strict=True)
+            if cell
+        ]
+
+    def _lost(self, index: int) -> BadPost:
+        """A block markdown-it parsed but this module could not locate: a bug, reported plainly."""
+        return BadPost(
+            "cannot locate this Markdown block in the source (please report this post)",
+            path=self.post.path,
+            line=index + 1,
+        )
+
+
+def _tail_column(line: str, core: str) -> int:
+    """Column where ``core`` ends ``line`` up to trailing whitespace; -1 if it does not."""
+    column = line.rfind(core)
+    while column >= 0:
+        if not line[column + len(core) :].strip():
+            return column
+        column = line.rfind(core, 0, column + len(core) - 1) if core else -1
+    return -1
+
+
+def _source_offset(pieces: Sequence[_Piece], cindex: int) -> int:
+    """Offset in ``Post.text`` of inline-source offset ``cindex`` (clamped to located text)."""
+    for piece in reversed(pieces):
+        if cindex >= piece.cstart:
+            return min(piece.start + (cindex - piece.cstart), piece.end)
+    return pieces[0].start
+
+
+def _trim(text: str) -> str:
+    return text.strip(_TRIM)
+
+
+def _cell_spans(line: str, cells: Sequence[str]) -> list[tuple[int, int]] | None:
+    """Column spans, within ``line``, of the row cells markdown-it produced (``cells``).
+
+    Splits like markdown-it's ``escapedSplit`` (an unescaped ``|`` separates
+    cells; ``\\|`` stays inside one) but keeps raw positions. The line still
+    carries its container prefix (``> ``, list indentation); whether the row
+    had a leading pipe is decided by checking both readings against ``cells``.
+    """
+    body = line[: len(line.rstrip(_TRIM))] if _TRIM else line.rstrip()
+    raw: list[tuple[int, int]] = []
+    start, escaped = 0, False
+    for pos, char in enumerate(body):
+        if char == "|" and not escaped:
+            raw.append((start, pos))
+            start = pos + 1
+        escaped = char == "\\"
+    raw.append((start, len(body)))
+    if raw[-1][0] == raw[-1][1] and len(raw) > 1:
+        raw.pop()
+    readings = []
+    if len(raw) > 1 and not _trim(body[raw[0][0] : raw[0][1]]).lstrip(">-+*.)0123456789 \t"):
+        readings.append(raw[1:])  # leading pipe after the container prefix
+    readings.append(raw)
+    for columns in readings:
+        spans = _match_cells(body, columns, cells, prefixed=columns is raw)
+        if spans is not None:
+            return spans
+    return None
+
+
+def _match_cells(
+    body: str, columns: Sequence[tuple[int, int]], cells: Sequence[str], prefixed: bool
+) -> list[tuple[int, int]] | None:
+    """Trimmed raw spans of ``columns`` if they unescape to ``cells``; None on mismatch."""
+    spans = []
+    for i, cell in enumerate(cells):
+        if i >= len(columns):
+            if cell:
+                return None
+            spans.append((0, 0))
+            continue
+        begin, stop = columns[i]
+        segment = body[begin:stop]
+        lead = len(segment) - len(segment.lstrip(_TRIM) if _TRIM else segment.lstrip())
+        tail = len(segment) - len(segment.rstrip(_TRIM) if _TRIM else segment.rstrip())
+        begin, stop = begin + lead, stop - tail
+        if i == 0 and prefixed:  # the first column still holds the container prefix
+            begin = max(begin, stop - len(cell) - cell.count("|"))
+        if body[begin:stop].replace("\\|", "|") != cell:
+            return None
+        spans.append((begin, stop))
+    return spans

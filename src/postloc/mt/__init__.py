@@ -1,0 +1,1 @@
+"""Machine translation: engines, markup protection, the translation memory, drafts in catalogues."""

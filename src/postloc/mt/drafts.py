@@ -1,0 +1,149 @@
+"""Fill catalogues with machine drafts, never touching human work.
+
+Pending entries of *all* catalogues of a language go to the engine together
+(one batched stream per language pair, not post by post). Which entries are
+pending, and how a draft is written, follows DESIGN.md's PO conventions:
+
+- untranslated entries get a draft;
+- an untouched draft whose source text changed (``#| msgid`` present) is refreshed;
+- reviewed entries, human fuzzy entries and drafts a person edited are skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+
+import polib
+
+from postloc.mt.translator import Draft, MachineTranslator
+from postloc.po.state import (
+    DAMAGE_PREFIX,
+    DAMAGED_FLAG,
+    MachineNote,
+    entry_state,
+    output_digest,
+    without_note,
+)
+
+
+@dataclass(slots=True)
+class TranslateReport:
+    """Counts for ``translate --json``; one report may sum several languages."""
+
+    translated: int = 0
+    """Entries that received a (new or refreshed) draft."""
+    from_memory: int = 0
+    """Of those, drafts the translation memory supplied."""
+    engine_segments: int = 0
+    """Distinct texts actually sent to an engine."""
+    skipped_human: int = 0
+    """Entries left alone because a person owns them (reviewed, human fuzzy, edited draft)."""
+    by_engine: dict[str, int] = field(default_factory=dict)
+    """Drafts written per route name."""
+
+    def add(self, other: TranslateReport) -> None:
+        self.translated += other.translated
+        self.from_memory += other.from_memory
+        self.engine_segments += other.engine_segments
+        self.skipped_human += other.skipped_human
+        for name, count in other.by_engine.items():
+            self.by_engine[name] = self.by_engine.get(name, 0) + count
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "translated": self.translated,
+            "from_memory": self.from_memory,
+            "engine_segments": self.engine_segments,
+            "skipped_human": self.skipped_human,
+            "by_engine": dict(sorted(self.by_engine.items())),
+        }
+
+
+def is_pending(entry: polib.POEntry) -> bool:
+    """True when a machine may (re)write this entry."""
+    if entry.obsolete or not entry.msgid or entry.msgid_plural:
+        return False
+    state = entry_state(entry)
+    if state == "untranslated":
+        return True
+    return state == "machine" and entry.previous_msgid is not None
+
+
+def is_human(entry: polib.POEntry) -> bool:
+    """Reviewed, human fuzzy, or a machine draft a person edited."""
+    if entry.obsolete or not entry.msgid:
+        return False
+    return entry_state(entry) in ("reviewed", "fuzzy")
+
+
+def apply_draft(entry: polib.POEntry, draft: Draft, note: MachineNote) -> None:
+    """Write a draft into an entry: fuzzy, the ``MT:`` note, a damage line if any."""
+    entry.msgstr = draft.text
+    entry.previous_msgid = None
+    entry.previous_msgctxt = None
+    entry.flags = ["fuzzy", *(f for f in entry.flags if f not in ("fuzzy", DAMAGED_FLAG))]
+    lines = [without_note(entry.tcomment or ""), note.render()]
+    if draft.problems:
+        lines.append(DAMAGE_PREFIX + "; ".join(draft.problems))
+    entry.tcomment = "\n".join(part for part in lines if part)
+
+
+def translate_catalogues(
+    catalogues: Sequence[tuple[Hashable, polib.POFile]],
+    translator: MachineTranslator,
+    on_complete: Callable[[Hashable, polib.POFile], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> TranslateReport:
+    """Draft every pending entry of ``catalogues`` (all one language pair) in one stream.
+
+    ``on_complete(key, po)`` is called as soon as the last pending entry of a
+    catalogue has its draft, so the caller can save it while later batches run:
+    an interrupted run keeps every finished catalogue, and the memory keeps
+    every finished batch. ``on_progress(done, total)`` counts distinct texts.
+    """
+    report = TranslateReport()
+    waiting: dict[str, list[tuple[Hashable, polib.POEntry]]] = {}
+    remaining: dict[Hashable, int] = {}
+    by_key = dict(catalogues)
+    for key, po in catalogues:
+        count = 0
+        for entry in po:
+            if is_pending(entry):
+                waiting.setdefault(entry.msgid, []).append((key, entry))
+                count += 1
+            elif is_human(entry):
+                report.skipped_human += 1
+        remaining[key] = count
+    route = translator.route
+    source, target = translator.key.source_lang, translator.key.target_lang
+
+    total = len(waiting)
+    done = 0
+
+    def land(batch: dict[str, Draft]) -> None:
+        nonlocal done
+        done += len(batch)
+        if on_progress:
+            on_progress(min(done, total), total)
+        finished: list[Hashable] = []
+        for text, draft in batch.items():
+            note = MachineNote(
+                route.name, route.version(), source, target, output_digest(draft.text)
+            )
+            for key, entry in waiting.pop(text, ()):
+                apply_draft(entry, draft, note)
+                report.translated += 1
+                report.from_memory += draft.from_memory
+                report.by_engine[route.name] = report.by_engine.get(route.name, 0) + 1
+                remaining[key] -= 1
+                if remaining[key] == 0:
+                    finished.append(key)
+        if on_complete:
+            for key in finished:
+                on_complete(key, by_key[key])
+
+    before = translator.engine_segments
+    translator.translate(list(waiting), on_batch=land)
+    report.engine_segments = translator.engine_segments - before
+    return report

@@ -1,0 +1,1 @@
+"""Translation engines behind one protocol (:mod:`.base`) and one registry (:mod:`.registry`)."""

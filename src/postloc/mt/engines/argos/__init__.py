@@ -1,0 +1,1 @@
+"""Argos Translate: batched CTranslate2 inference over installed ``.argosmodel`` packages."""

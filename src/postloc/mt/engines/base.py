@@ -1,0 +1,89 @@
+"""The engine protocol every translator implements, and the route that chains engines.
+
+An engine translates a *batch* of texts for one direct language pair. Pivoting
+(fr→es→en), markup protection and the translation memory are wrappers around
+engines, never flags inside them, so a new engine gets all three for free.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol, runtime_checkable
+
+from postloc.errors import EngineFailed
+
+MarkupStyle = Literal["html", "plain"]
+
+
+@runtime_checkable
+class Engine(Protocol):
+    """A batched offline translator.
+
+    Language codes are base ISO 639-1 codes (``fr``, ``en``, ``eo``); engines
+    map them to their own naming internally.
+    """
+
+    name: str
+    """Registry name, also written in ``MT:`` comments (``argos``, ``apertium``)."""
+
+    markup: MarkupStyle
+    """Inline markup form the engine takes: ``html`` (tags kept, e.g. ``apertium -f html``)
+    or ``plain`` (only text; markup is carried around it by placeholders)."""
+
+    def version(self) -> str:
+        """A version string without spaces; part of translation-memory keys."""
+        ...
+
+    def pairs(self) -> frozenset[tuple[str, str]]:
+        """Direct (source, target) pairs this engine serves on this machine."""
+        ...
+
+    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        """Translate every text of the batch; exactly one output per input, same order."""
+        ...
+
+
+def checked_outputs(
+    engine: str, texts: Sequence[str], outputs: Sequence[str], pair: str = ""
+) -> list[str]:
+    """Reject a batch whose output count differs from its input count (never guess)."""
+    if len(outputs) != len(texts):
+        where = f" ({pair})" if pair else ""
+        raise EngineFailed(
+            f"engine {engine}{where} returned {len(outputs)} translations for {len(texts)} segments"
+        )
+    return list(outputs)
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """How one language pair is served: one engine, directly or through pivot languages."""
+
+    engine: Engine
+    """The engine doing every hop."""
+    languages: tuple[str, ...]
+    """Source, pivots…, target, e.g. ``("fr", "es", "en")``."""
+
+    @property
+    def name(self) -> str:
+        """``apertium`` for a direct pair, ``apertium+es`` through Spanish."""
+        pivots = self.languages[1:-1]
+        return self.engine.name + "".join(f"+{p}" for p in pivots)
+
+    def version(self) -> str:
+        return self.engine.version()
+
+    def translate(self, texts: Sequence[str]) -> list[str]:
+        """Run the batch through every hop, checking counts after each."""
+        current = list(texts)
+        for source, target in zip(self.languages, self.languages[1:], strict=False):
+            if not current:
+                break
+            current = checked_outputs(
+                self.engine.name,
+                current,
+                self.engine.translate(current, source, target),
+                f"{source}→{target}",
+            )
+        return current

@@ -1,0 +1,1 @@
+"""LibreTranslate servers as one engine: a pool spread over several servers."""

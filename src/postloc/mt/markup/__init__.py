@@ -1,0 +1,1 @@
+"""Inline Markdown ⇄ engine text: protect markup before an engine, restore it after."""

@@ -1,0 +1,91 @@
+"""Inline Markdown ⇄ engine text: what an engine may see, and how its output becomes Markdown.
+
+A msgid is inline Markdown as the author wrote it. Engines must translate words, never URLs,
+link targets, code or HTML attributes, and their output must come back in the *author's*
+syntax (``__`` stays ``__``, a link keeps its title or ``[ref]`` label). So the text is parsed
+once with markdown-it into a skeleton whose pieces carry their exact source; the engine sees a
+rendering of that skeleton, and :func:`restore` puts the source pieces back by id. Whatever the
+engine lost, duplicated or mangled is reported (``damaged``), never guessed or half-restored.
+
+Two renderings:
+
+``html``
+    For engines that keep tags (``apertium -f html``, LibreTranslate ``format=html``):
+    emphasis → ``<i id=N>``, strong → ``<b id=N>``, strikethrough → ``<s id=N>``, link text →
+    ``<a id=N>``; code, inline HTML, autolinks, images, escapes, entities and line breaks become
+    an empty ``<code id="N"></code>``, which Apertium returns byte for byte. Ids let restore
+    re-join the pieces Apertium splits nested markup into (``<b>un</b> <b><i>gato</i></b>``).
+``plain``
+    For neural models that only see text: emphasis delimiters and link brackets stay as written
+    (plain ASCII the models have seen in their training text, and which keep the words
+    together in one sentence), while every atomic piece and every link target becomes a short
+    ``⟦N⟧`` placeholder carrying no words to translate.
+
+This module is the API; the work is split by concept: :mod:`postloc.mt.markup.skeleton` parses
+and holds the node types, :mod:`postloc.mt.markup.render` renders for engines, and
+:mod:`postloc.mt.markup.restore` reads engine output back and reports damage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from postloc.mt.engines.base import MarkupStyle
+from postloc.mt.markup.render import render_html, render_plain
+from postloc.mt.markup.restore import (
+    LABELS,
+    restore_html,
+    restore_plain,
+    same_outer_whitespace,
+    structure_problems,
+)
+from postloc.mt.markup.skeleton import Atom, Node, parse_skeleton
+
+
+@dataclass(frozen=True, slots=True)
+class Protected:
+    """One msgid made safe for an engine, with what :func:`restore` needs to undo it."""
+
+    source: str
+    """The inline Markdown as written."""
+    style: MarkupStyle
+    """Which rendering ``engine_text`` uses."""
+    nodes: tuple[Node, ...]
+    """The parsed skeleton."""
+    engine_text: str
+    """What goes to the engine."""
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    """An engine's output turned back into inline Markdown."""
+
+    text: str
+    """Best-effort Markdown; never contains a placeholder or half of one."""
+    damaged: bool
+    """True when the engine lost, duplicated or mangled markup (flag the draft for QA)."""
+    problems: tuple[str, ...] = field(default=())
+    """What went wrong, e.g. ``lost inline code `x```."""
+
+
+def protect(text: str, style: MarkupStyle) -> Protected:
+    """Parse ``text`` and render it for an engine taking ``style`` markup."""
+    nodes = parse_skeleton(text)
+    render = render_html if style == "html" else render_plain
+    return Protected(source=text, style=style, nodes=nodes, engine_text=render(nodes))
+
+
+def restore(protected: Protected, output: str) -> Restored:
+    """Turn an engine's ``output`` for ``protected`` back into the author's Markdown syntax."""
+    problems: list[str] = []
+    if any(isinstance(node, Atom) and node.kind == "unparsed" for node in protected.nodes):
+        return Restored(protected.source, True, (LABELS["unparsed"],))
+    if protected.style == "html":
+        text = restore_html(protected.nodes, output, problems)
+    else:
+        text = restore_plain(protected.nodes, output, problems)
+    text = same_outer_whitespace(protected.source, text)
+    for problem in structure_problems(protected.nodes, parse_skeleton(text)):
+        if problem not in problems:
+            problems.append(problem)
+    return Restored(text=text, damaged=bool(problems), problems=tuple(problems))

@@ -1,0 +1,250 @@
+"""An engine's output read back against the skeleton: Markdown restored, damage reported.
+
+Engines lose, duplicate, split and invent markup. Reading their output back is the most
+intricate part of markup protection, so it lives here: placeholders and tags are matched to the
+skeleton's pieces by id, each piece is put back in the author's syntax, and every
+discrepancy becomes a problem string; nothing is guessed or half-restored.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from postloc.mt.markup.render import HTML_TAGS
+from postloc.mt.markup.skeleton import Atom, Node, Span, pieces_by_id
+
+LABELS = {
+    "em": "emphasis",
+    "strong": "strong emphasis",
+    "s": "strikethrough",
+    "link": "link",
+    "code": "inline code",
+    "html": "inline HTML",
+    "autolink": "autolink",
+    "image": "image",
+    "escape": "escaped character",
+    "entity": "entity",
+    "break": "line break",
+    "bracket": "bracket",
+    "unparsed": "markup not understood; text kept untranslated",
+}
+"""How problems name each kind of piece."""
+
+_PLACEHOLDER = re.compile(r"⟦\s*(\d+)\s*⟧")
+_HALF_PLACEHOLDER = re.compile(r"⟦\s*\d*|\d*⟧")
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)([^<>]*?)(/?)>")
+_TAG_ID = re.compile(r"""\bid\s*=\s*["']?(\d+)""")
+_BROKEN_TAG = re.compile(r"</?[A-Za-z][^<>]*>?")
+_WORD = re.compile(r"\w")
+
+
+def restore_plain(nodes: Sequence[Node], output: str, problems: list[str]) -> str:
+    """Markdown from output of the ``plain`` rendering; what went wrong goes to ``problems``."""
+    pieces = pieces_by_id(nodes)
+    seen: set[int] = set()
+    out = []
+    position = 0
+    for match in _PLACEHOLDER.finditer(output):
+        out.append(_without_half_placeholders(output[position : match.start()], problems))
+        position = match.end()
+        piece = pieces.get(int(match.group(1)))
+        if piece is None or (isinstance(piece, Span) and piece.kind != "link"):
+            problems.append(f"mangled placeholder {match.group(0)}")
+        elif piece.id in seen:
+            problems.append(f"duplicated {_describe(piece)}")
+        else:
+            seen.add(piece.id)
+            out.append(piece.source if isinstance(piece, Atom) else piece.closing[1:])
+    out.append(_without_half_placeholders(output[position:], problems))
+    for piece in pieces.values():
+        expected = isinstance(piece, Atom) or (piece.kind == "link" and piece.closing[1:])
+        if expected and piece.id not in seen:
+            problems.append(f"lost {_describe(piece)}")
+    return "".join(out)
+
+
+def _without_half_placeholders(text: str, problems: list[str]) -> str:
+    if _HALF_PLACEHOLDER.search(text):
+        problems.append("mangled placeholder")
+        return _HALF_PLACEHOLDER.sub("", text)
+    return text
+
+
+@dataclass(slots=True)
+class _Element:
+    """A tag of the engine's output while it is being read back (mutable builder)."""
+
+    tag: str
+    id: int | None
+    children: list[_Element | str] = field(default_factory=list)
+
+
+def _read_html(output: str, problems: list[str]) -> list[_Element | str]:
+    """Tolerantly nest the engine's HTML: stray closers are dropped, unclosed tags end here."""
+    root = _Element("", None)
+    stack = [root]
+    position = 0
+    for match in _TAG.finditer(output):
+        _add_text(stack[-1], output[position : match.start()], problems)
+        position = match.end()
+        closing, tag, attributes, empty = match.groups()
+        tag = tag.lower()
+        if closing:
+            depth = next((d for d in range(len(stack) - 1, 0, -1) if stack[d].tag == tag), 0)
+            if depth:
+                del stack[depth:]
+            else:
+                problems.append(f"stray tag </{tag}>")
+            continue
+        found = _TAG_ID.search(attributes)
+        element = _Element(tag, int(found.group(1)) if found else None)
+        stack[-1].children.append(element)
+        if not empty:
+            stack.append(element)
+    _add_text(stack[-1], output[position:], problems)
+    if len(stack) > 1:
+        problems.append(f"unclosed tag <{stack[-1].tag}>")
+    return root.children
+
+
+def _add_text(parent: _Element, raw: str, problems: list[str]) -> None:
+    if _BROKEN_TAG.search(raw):
+        problems.append("mangled tag")
+        raw = _BROKEN_TAG.sub("", raw)
+    if raw:
+        parent.children.append(html.unescape(raw))
+
+
+def restore_html(nodes: Sequence[Node], output: str, problems: list[str]) -> str:
+    """Markdown from output of the ``html`` rendering; what went wrong goes to ``problems``."""
+    pieces = pieces_by_id(nodes)
+    seen: set[int] = set()
+    text = _markdown_from_html(_read_html(output, problems), pieces, seen, problems)
+    problems.extend(f"lost {_describe(pieces[n])}" for n in sorted(pieces.keys() - seen))
+    return text
+
+
+def _join_fragments(items: list[_Element | str]) -> list[_Element | str]:
+    """Re-join same-id elements separated only by spaces or punctuation: Apertium splits an
+    element around nested markup and compounds (``<b>aquí</b>-<b>debajo</b>``)."""
+    joined: list[_Element | str] = []
+    for item in items:
+        if isinstance(item, _Element) and item.id is not None and item.tag != "code":
+            last = len(joined) - 1
+            gap = joined[last] if last >= 0 and isinstance(joined[last], str) else ""
+            if isinstance(gap, str) and gap and not _WORD.search(gap):
+                last -= 1
+            else:
+                gap = ""
+            previous = joined[last] if last >= 0 else None
+            if isinstance(previous, _Element) and (previous.tag, previous.id) == (
+                item.tag,
+                item.id,
+            ):
+                del joined[last + 1 :]
+                previous.children.extend([gap, *item.children] if gap else item.children)
+                continue
+        joined.append(item)
+    return joined
+
+
+def _markdown_from_html(
+    items: list[_Element | str],
+    pieces: dict[int, Atom | Span],
+    seen: set[int],
+    problems: list[str],
+) -> str:
+    out = []
+    for item in _join_fragments(items):
+        if isinstance(item, str):
+            out.append(item)
+            continue
+        inner = _markdown_from_html(item.children, pieces, seen, problems)
+        piece = pieces.get(item.id) if item.id is not None else None
+        if isinstance(piece, Atom) and item.tag == "code":
+            if piece.id in seen:
+                problems.append(f"duplicated {_describe(piece)}")
+            else:
+                out.append(piece.source)
+            if inner:
+                problems.append(f"text inside placeholder for {_describe(piece)}")
+            out.append(inner)
+        elif isinstance(piece, Span) and item.tag == HTML_TAGS[piece.kind]:
+            if piece.id in seen:
+                problems.append(f"split {_describe(piece)}")
+            out.append(_wrap(piece, inner))
+        else:
+            problems.append(f"unexpected tag <{item.tag}>")
+            out.append(inner)
+        if piece is not None:
+            seen.add(piece.id)
+    return "".join(out)
+
+
+def _wrap(span: Span, inner: str) -> str:
+    """Delimiters around translated content; spaces an engine left inside emphasis go
+    outside, where they do not stop ``**`` from being emphasis."""
+    if span.kind == "link":
+        return span.opening + inner + span.closing
+    core = inner.strip()
+    if not core:
+        return inner
+    start = inner.index(core)
+    return inner[:start] + span.opening + core + span.closing + inner[start + len(core) :]
+
+
+def same_outer_whitespace(source: str, text: str) -> str:
+    """Engines trim or double the spaces around a segment; the source's are the right ones."""
+    core = source.strip()
+    if not core:
+        return source
+    lead = source[: source.index(core)]
+    return lead + text.strip() + source[len(lead) + len(core) :]
+
+
+def structure_problems(before: Sequence[Node], after: Sequence[Node]) -> list[str]:
+    """Compare the Markdown structure of source and result: catches delimiters a plain-text
+    engine dropped and markup that characters an engine wrote would create."""
+    if any(isinstance(node, Atom) and node.kind == "unparsed" for node in after):
+        return ["the restored Markdown cannot be parsed"]
+    expected, found = _census(before), _census(after)
+    problems = []
+    for key in sorted(expected.keys() | found.keys()):
+        wanted, got = expected[key], found[key]
+        if not got:
+            problems.append(f"lost {_name(*key)}")
+        elif not wanted:
+            problems.append(f"unexpected {_name(*key)}")
+        elif got != wanted:
+            problems.append(f"{_name(*key)} appears {got} times, not {wanted}")
+    return problems
+
+
+def _census(nodes: Sequence[Node]) -> Counter[tuple[str, str, str]]:
+    """How often each kind of markup occurs. Brackets count as text: a literal ``⟦``, and a
+    ``[shortcut]`` that is only a link if the post defines it (engines add brackets too)."""
+    return Counter(
+        (node.kind, node.opening, node.closing)
+        if isinstance(node, Span)
+        else (node.kind, node.source, "")
+        for node in pieces_by_id(nodes).values()
+        if not (isinstance(node, Atom) and node.kind == "bracket")
+        and not (isinstance(node, Span) and node.kind == "link" and node.closing == "]")
+    )
+
+
+def _describe(node: Atom | Span) -> str:
+    """How a problem names a piece: ``inline code `x```, ``link […](https://…)``."""
+    if isinstance(node, Atom):
+        return _name(node.kind, node.source)
+    return _name(node.kind, node.opening, node.closing)
+
+
+def _name(kind: str, source: str, closing: str = "") -> str:
+    if kind in HTML_TAGS:
+        return f"{LABELS[kind]} {source}…{closing}"
+    return f"{LABELS[kind]} {source}"

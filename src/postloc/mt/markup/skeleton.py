@@ -1,0 +1,227 @@
+"""The skeleton of one inline Markdown text: nodes that carry their exact source.
+
+Markup protection needs the author's bytes back after an engine has had the text, and
+markdown-it's inline tokens neither carry positions nor keep link targets or code spans as
+written. This module parses once with markdown-it, records each token's source, and nests the
+tokens into :class:`Text`, :class:`Atom` and :class:`Span` nodes whose concatenated sources
+rebuild the text exactly; a text that would not rebuild is one ``unparsed`` atom.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import (
+    autolink,
+    backtick,
+    entity,
+    escape,
+    html_inline,
+    image,
+    link,
+    newline,
+)
+from markdown_it.rules_inline.state_inline import StateInline
+from markdown_it.token import Token
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """Words the engine translates, exactly as written (no Markdown escapes inside)."""
+
+    text: str
+    """The source characters."""
+
+
+@dataclass(frozen=True, slots=True)
+class Atom:
+    """A piece the engine must not see, kept aside and put back verbatim."""
+
+    id: int
+    """Placeholder number, unique within one text."""
+    kind: str
+    """``code``, ``html``, ``autolink``, ``image``, ``escape``, ``entity``, ``break``,
+    ``bracket`` (a literal ``⟦``/``⟧``) or ``unparsed`` (the whole text, when parsing failed)."""
+    source: str
+    """Exact source text of the piece."""
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Emphasis, strikethrough or a link: translated content between delimiters kept aside."""
+
+    id: int
+    """Element number, unique within one text."""
+    kind: str
+    """``em``, ``strong``, ``s`` or ``link``."""
+    opening: str
+    """Source of the opening delimiter (``**``, ``_``, ``[``)."""
+    closing: str
+    """Source of the closing delimiter (``**``, ``](https://… "Title")``, ``][ref]``)."""
+    children: tuple[Node, ...]
+    """The content, translated."""
+
+
+Node = Text | Atom | Span
+
+_SOURCE = "postloc_source"
+"""Key of ``Token.meta`` where :func:`_recording` keeps a token's exact source."""
+
+
+class _AnyReference(dict[str, dict[str, str]]):
+    """Resolves every ``[label]``: definitions live elsewhere in the post, and keeping
+    ``[text][ref]`` as a link (label aside) is what stops ``ref`` being translated."""
+
+    def get(self, key: str, default: Any = None) -> dict[str, str]:
+        return {"href": "", "title": ""}
+
+
+def _recording(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInline, bool], bool]:
+    """Wrap an inline rule so the tokens it creates remember their exact source text.
+
+    markdown-it's inline tokens carry no positions and normalise what they hold (link
+    targets, code spans), so restore could not otherwise rebuild the author's bytes.
+    """
+
+    def recorded(state: StateInline, silent: bool) -> bool:
+        start, count = state.pos, len(state.tokens)
+        pending = state.pending if rule is newline and not silent else ""
+        if not rule(state, silent):
+            return False
+        if silent:
+            return True
+        created = state.tokens[count:]
+        if created and created[0].type == "text":  # pending text flushed by the rule's push
+            flushed = created.pop(0)
+            pending = pending[len(flushed.content) :]
+        if not created:
+            return True
+        if rule is link:
+            label_end = state.md.helpers.parseLinkLabel(state, start, True)
+            created[0].meta[_SOURCE] = state.src[start : start + 1]
+            created[-1].meta[_SOURCE] = state.src[label_end : state.pos]
+        else:
+            created[0].meta[_SOURCE] = pending + state.src[start : state.pos]
+        return True
+
+    return recorded
+
+
+@cache
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark").enable("strikethrough").disable("text_join")
+    rules = {
+        "newline": newline,
+        "escape": escape,
+        "backticks": backtick,
+        "link": link,
+        "image": image,
+        "autolink": autolink,
+        "html_inline": html_inline,
+        "entity": entity,
+    }
+    for name, rule in rules.items():
+        md.inline.ruler.at(name, _recording(rule))
+    return md
+
+
+_OPEN = {"em_open": "em", "strong_open": "strong", "s_open": "s", "link_open": "link"}
+_CLOSE = {"em_close": "em", "strong_close": "strong", "s_close": "s", "link_close": "link"}
+_ATOMS = {"code_inline": "code", "html_inline": "html", "image": "image", "hardbreak": "break"}
+
+
+_MARKUP_CHARS = re.compile(r"[*_\[\]<>`&\\~!\n\r⟦⟧]| {2}")
+"""Characters that can start inline markup; text without any of them is plain prose."""
+
+
+@lru_cache(maxsize=8192)
+def parse_skeleton(text: str) -> tuple[Node, ...]:
+    """The skeleton of ``text``; one ``unparsed`` atom if it would not rebuild ``text`` exactly.
+
+    Prose without a markup character skips markdown-it (most segments), and results
+    are cached: the same msgid is protected once per target language.
+    """
+    if not _MARKUP_CHARS.search(text):
+        return (Text(text),) if text else ()
+    try:
+        nodes = _build(_parser().parseInline(text, {"references": _AnyReference()})[0].children)
+    except (ValueError, KeyError, IndexError):
+        nodes = None
+    if nodes is None or skeleton_markdown(nodes) != text:
+        return (Atom(1, "unparsed", text),) if text else ()
+    return nodes
+
+
+def _build(tokens: Sequence[Token] | None) -> tuple[Node, ...] | None:
+    """Nest the flat token stream; None when it is not well nested."""
+    stack: list[tuple[str, int, str, list[Node]]] = [("", 0, "", [])]
+    ids = itertools.count(1)
+    in_autolink = False
+    for token in tokens or ():
+        children = stack[-1][3]
+        source = token.meta.get(_SOURCE)
+        if in_autolink:
+            in_autolink = token.type != "link_close"
+        elif token.type in ("text", "softbreak"):
+            _append_text(children, token.content if source is None else source, ids)
+        elif token.type == "link_open" and token.markup == "autolink":
+            children.append(Atom(next(ids), "autolink", source or ""))
+            in_autolink = True
+        elif token.type in _OPEN:
+            stack.append((_OPEN[token.type], next(ids), source or token.markup, []))
+        elif token.type in _CLOSE:
+            kind, node_id, opening, inner = stack.pop()
+            if kind != _CLOSE[token.type] or not stack:
+                return None
+            closing = source or token.markup
+            stack[-1][3].append(Span(node_id, kind, opening, closing, tuple(inner)))
+        elif token.type == "text_special":
+            children.append(Atom(next(ids), token.info or "escape", token.markup))
+        elif token.type in _ATOMS:
+            children.append(Atom(next(ids), _ATOMS[token.type], source or token.content))
+        else:
+            return None
+    return tuple(stack[0][3]) if len(stack) == 1 else None
+
+
+def _append_text(children: list[Node], text: str, ids: Iterator[int]) -> None:
+    """Add text, merging with a preceding text; literal ``⟦``/``⟧`` become atoms so they
+    can never be mistaken for placeholders."""
+    for i, part in enumerate(re.split(r"([⟦⟧])", text)):
+        if i % 2:
+            children.append(Atom(next(ids), "bracket", part))
+        elif part and children and isinstance(children[-1], Text):
+            children[-1] = Text(children[-1].text + part)
+        elif part:
+            children.append(Text(part))
+
+
+def skeleton_markdown(nodes: Sequence[Node]) -> str:
+    """The Markdown source of a skeleton (the identity restore)."""
+    out = []
+    for node in nodes:
+        if isinstance(node, Text):
+            out.append(node.text)
+        elif isinstance(node, Atom):
+            out.append(node.source)
+        else:
+            out.append(node.opening + skeleton_markdown(node.children) + node.closing)
+    return "".join(out)
+
+
+def pieces_by_id(nodes: Sequence[Node]) -> dict[int, Atom | Span]:
+    """Every atom and span of the skeleton, nested ones included, by id."""
+    found: dict[int, Atom | Span] = {}
+    for node in nodes:
+        if isinstance(node, Atom):
+            found[node.id] = node
+        elif isinstance(node, Span):
+            found[node.id] = node
+            found.update(pieces_by_id(node.children))
+    return found

@@ -1,0 +1,1 @@
+"""A postloc project on disk: its layout, the stages over all posts, sync and the output folder."""

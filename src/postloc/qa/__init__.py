@@ -1,0 +1,1 @@
+"""Quality checks of translations: plain check functions returning findings, and their runner."""

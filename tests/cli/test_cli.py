@@ -1,0 +1,270 @@
+"""The command line through CliRunner: exit codes, exact messages, files written."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+import pytest
+
+from helpers import REPO, make_project, run, snapshot
+from postloc.cli.commands import main
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path)
+
+
+def test_every_command_has_help() -> None:
+    from click.testing import CliRunner
+
+    runner = CliRunner()
+    names = list(main.commands)
+    assert {
+        "init",
+        "extract",
+        "update",
+        "translate",
+        "export",
+        "sync",
+        "status",
+        "check",
+        "compile",
+        "engines",
+        "models",
+        "merge-review",
+    } <= set(names)
+    for name in names:
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert "Usage:" in result.output
+
+
+def test_sync_writes_templates_catalogues_and_posts(project: Path) -> None:
+    result = run(project, "sync")
+    assert result.exit_code == 0, result.stderr
+    slug = "coalition-des-volontaires-paris"
+    assert (project / "locales/templates" / f"{slug}.pot").exists()
+    for lang in ("en", "es", "ca", "eo"):
+        assert (project / "locales" / lang / "LC_MESSAGES" / f"{slug}.po").exists()
+        assert (project / "build" / lang / f"{slug}.md").exists()
+
+
+def test_second_sync_changes_nothing(project: Path) -> None:
+    assert run(project, "sync").exit_code == 0
+    before = snapshot(project)
+    result = run(project, "sync")
+    assert result.exit_code == 0
+    assert snapshot(project) == before
+
+
+def test_sync_check_passes_then_fails_after_an_edit(project: Path) -> None:
+    assert run(project, "sync").exit_code == 0
+    assert run(project, "sync", "--check").exit_code == 0
+    post = project / "source_posts" / "coalition-des-volontaires-paris.md"
+    post.write_text(
+        post.read_text(encoding="utf-8") + "\nUn nouveau paragraphe.\n", encoding="utf-8"
+    )
+    before = snapshot(project)
+    result = run(project, "sync", "--check")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("postloc: error: ")
+    assert "locales/templates/coalition-des-volontaires-paris.pot" in result.stderr
+    assert "locales/en/LC_MESSAGES/coalition-des-volontaires-paris.po" in result.stderr
+    assert snapshot(project) == before
+
+
+def test_translate_json_and_memory(project: Path) -> None:
+    assert run(project, "extract").exit_code == 0
+    assert run(project, "update").exit_code == 0
+    first = json.loads(run(project, "translate", "--json").stdout)
+    entries = len(
+        polib.pofile(str(project / "locales/templates/coalition-des-volontaires-paris.pot"))
+    )
+    assert first["translated"] == 4 * entries
+    assert first["engine_segments"] == 4 * entries
+    assert set(first) == {
+        "translated",
+        "from_memory",
+        "engine_segments",
+        "skipped_human",
+        "by_engine",
+    }
+    second = json.loads(run(project, "translate", "--json").stdout)
+    assert second["translated"] == 0 and second["engine_segments"] == 0
+
+
+def test_one_edited_paragraph_costs_one_segment_per_language(project: Path) -> None:
+    assert run(project, "sync").exit_code == 0
+    post = project / "source_posts" / "coalition-des-volontaires-paris.md"
+    text = post.read_text(encoding="utf-8")
+    post.write_text(text.replace("Paris comme symbole", "Paris, un symbole"), encoding="utf-8")
+    assert run(project, "extract").exit_code == 0
+    assert run(project, "update").exit_code == 0
+    report = json.loads(run(project, "translate", "--json").stdout)
+    assert report["engine_segments"] == 4
+    assert report["translated"] == 4
+
+
+def test_status_json_keys(project: Path) -> None:
+    run(project, "sync")
+    rows = json.loads(run(project, "status", "--json").stdout)
+    assert len(rows) == 4
+    for row in rows:
+        assert set(row) == {
+            "post",
+            "lang",
+            "total",
+            "reviewed",
+            "machine",
+            "fuzzy",
+            "untranslated",
+            "obsolete",
+        }
+        assert row["machine"] == row["total"] > 0
+
+
+def test_status_fail_under(project: Path) -> None:
+    run(project, "sync")
+    result = run(project, "status", "--fail-under", "50")
+    assert result.exit_code == 1
+    assert "below 50" in result.stderr
+
+
+def test_export_min_translated_skips_with_notice(project: Path) -> None:
+    run(project, "extract")
+    run(project, "update")
+    result = run(project, "export")
+    assert result.exit_code == 0
+    assert "skipped coalition-des-volontaires-paris [en]: 0% translated" in result.stderr
+    assert not (project / "build").exists()
+    assert run(project, "export", "--min-translated", "0").exit_code == 0
+    assert (project / "build/en/coalition-des-volontaires-paris.md").exists()
+
+
+def test_reviewed_only_falls_back_to_source(project: Path) -> None:
+    run(project, "sync")
+    result = run(project, "export", "--reviewed-only", "--min-translated", "0", "--lang", "en")
+    assert result.exit_code == 0
+    exported = (project / "build/en/coalition-des-volontaires-paris.md").read_text(encoding="utf-8")
+    assert "Le 4 septembre, Paris a accueilli" in exported
+    assert "lang: en" in exported
+
+
+def _assert_one_line_error(result, name: str) -> None:  # type: ignore[no-untyped-def]
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("postloc: error: ")
+    assert name in lines[0]
+
+
+def test_broken_front_matter(project: Path) -> None:
+    run(project, "sync")
+    bad = project / "source_posts" / "broken.md"
+    bad.write_text("---\ntitle: [unclosed\n---\n\nTexte.\n", encoding="utf-8")
+    before = snapshot(project)
+    result = run(project, "sync")
+    _assert_one_line_error(result, "source_posts/broken.md")
+    assert snapshot(project) == before
+
+
+def test_unknown_target_language(project: Path) -> None:
+    config = project / "postloc.toml"
+    config.write_text(config.read_text().replace('"eo"]', '"xx_YY"]'), encoding="utf-8")
+    before = snapshot(project)
+    result = run(project, "sync")
+    _assert_one_line_error(result, "xx_YY")
+    assert "postloc.toml" in result.stderr
+    assert snapshot(project) == before
+
+
+def test_unknown_language_option(project: Path) -> None:
+    result = run(project, "update", "--lang", "xx_YY")
+    _assert_one_line_error(result, "xx_YY")
+
+
+def test_slug_with_dotdot(project: Path) -> None:
+    run(project, "sync")
+    (project / "source_posts" / "evil.md").write_text(
+        "---\nslug: ../../etc\n---\n\nTexte.\n", encoding="utf-8"
+    )
+    before = snapshot(project)
+    result = run(project, "sync")
+    _assert_one_line_error(result, "source_posts/evil.md")
+    assert snapshot(project) == before
+
+
+def test_corrupt_po(project: Path) -> None:
+    run(project, "sync")
+    po = project / "locales/es/LC_MESSAGES/coalition-des-volontaires-paris.po"
+    po.write_text(po.read_text(encoding="utf-8") + '\nmsgid "x"\nmsgstr "y\n', encoding="utf-8")
+    before = snapshot(project)
+    result = run(project, "sync")
+    _assert_one_line_error(result, "locales/es/LC_MESSAGES/coalition-des-volontaires-paris.po")
+    assert snapshot(project) == before
+
+
+def test_po_header_declaring_another_language(project: Path) -> None:
+    run(project, "sync")
+    po = project / "locales/es/LC_MESSAGES/coalition-des-volontaires-paris.po"
+    po.write_text(
+        po.read_text(encoding="utf-8").replace("Language: es", "Language: de"), encoding="utf-8"
+    )
+    before = snapshot(project)
+    result = run(project, "update")
+    _assert_one_line_error(result, "Language 'de'")
+    assert snapshot(project) == before
+
+
+def test_engine_pinned_to_unserved_pair_is_a_clear_error(project: Path) -> None:
+    config = project / "postloc.toml"
+    config.write_text(config.read_text() + 'en = "argos"\n', encoding="utf-8")
+    run(project, "extract")
+    run(project, "update")
+    before = snapshot(project)
+    env_dir = project / "no-argos"
+    os.environ["ARGOS_PACKAGES_DIR"] = str(env_dir)
+    try:
+        result = run(project, "translate")
+    finally:
+        del os.environ["ARGOS_PACKAGES_DIR"]
+    _assert_one_line_error(result, "fr→en")
+    assert snapshot(project) == before
+
+
+def test_init_writes_config_and_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(main, ["init"])
+    assert result.exit_code == 0
+    assert (tmp_path / "postloc.toml").exists() and (tmp_path / "source_posts").is_dir()
+    assert runner.invoke(main, ["init"]).exit_code == 0
+    assert "exists; left as it is" in runner.invoke(main, ["init"]).stderr
+
+
+def test_usage_error_exits_2(project: Path) -> None:
+    result = run(project, "export", "--format", "pdf")
+    assert result.exit_code == 2
+
+
+def test_real_subprocess_end_to_end(project: Path) -> None:
+    """Once as a user runs it: the installed console entry point in a real process."""
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    command = [sys.executable, "-m", "postloc", "sync"]
+    done = subprocess.run(
+        command, cwd=project, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert (project / "build/eo/coalition-des-volontaires-paris.md").exists()
+    check = subprocess.run(
+        [*command, "--check"], cwd=project, env=env, capture_output=True, text=True
+    )
+    assert check.returncode == 0
