@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import helpers
-
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +9,7 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
+import helpers
 from md_strategies import front_matter
 from postloc.errors import BadFrontMatter
 from postloc.markdown import frontmatter

@@ -9,8 +9,6 @@ hypothesis-generated posts.
 
 from __future__ import annotations
 
-import helpers
-
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
+import helpers
 from md_strategies import documents, raw_documents
 from postloc.markdown.model import Post, Segment
 from postloc.markdown.parse import markdown_parser, parse_post

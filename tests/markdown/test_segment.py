@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import helpers
-
 import os
 import re
 from pathlib import Path
@@ -12,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import helpers
 from md_strategies import documents, raw_documents
 from postloc.errors import BadPost
 from postloc.files import atomic_write

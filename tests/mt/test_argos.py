@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import helpers
-
 import json
 import os
 import subprocess
@@ -14,6 +12,7 @@ from typing import Any
 import pytest
 
 import argos_tiny
+import helpers
 from postloc.config import ArgosSettings
 from postloc.errors import EngineUnavailable
 from postloc.mt.engines.argos.engine import MAX_INPUT_TOKENS, ArgosEngine, bounded_chunks

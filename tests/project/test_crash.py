@@ -22,12 +22,11 @@ from pathlib import Path
 import polib
 import pytest
 
-from helpers import REPO, make_project, run, snapshot
+from helpers import LANGS, REPO, french_posts, make_project, run, snapshot
 from postloc.mt.engines import registry
 from postloc.mt.engines.pseudo import PseudoEngine
 from postloc.mt.translator import BATCH_SIZE
 from postloc.po.state import entry_state
-from test_sync import LANGS, french_posts
 
 POSTS, PARAGRAPHS = 6, 40
 DELAY = "0.2"

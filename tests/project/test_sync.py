@@ -12,41 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from helpers import make_project, run
+from helpers import LANGS, SLUGS, french_posts, make_project, run
 
-LANGS = ("en", "es", "ca", "eo")
-SLUGS = ("premier-billet", "deuxieme-billet", "troisieme-billet")
 EPOCH = 1_757_000_000
 """A fixed clock (``SOURCE_DATE_EPOCH``); tests move it to show dates do not cause churn."""
 
 Files = dict[str, tuple[bytes, int, int]]
-
-
-def french_post(slug: str, paragraphs: int) -> str:
-    """A post whose every paragraph is distinct (inside the post and across posts)."""
-    lines = [
-        "---",
-        f'title: "Billet {slug}"',
-        "date: 2025-09-06",
-        f"description: Un résumé de {slug}.",
-        "---",
-        "",
-    ]
-    for number in range(1, paragraphs + 1):
-        if number % 10 == 1:
-            lines += [f"## Partie {number // 10 + 1} de {slug}", ""]
-        lines += [
-            f"Paragraphe {number} de {slug} : la coalition a réuni **{number} pays** "
-            f"à Paris, et [le compte rendu](https://exemple.fr/{slug}/{number}) suit.",
-            "",
-        ]
-    return "\n".join(lines)
-
-
-def french_posts(count: int, paragraphs: int) -> dict[str, str]:
-    """``count`` posts named ``billet-NN.md`` (or the three SLUGS when count is 3)."""
-    slugs = SLUGS if count == len(SLUGS) else tuple(f"billet-{n:02d}" for n in range(count))
-    return {f"{slug}.md": french_post(slug, paragraphs) for slug in slugs}
 
 
 def full_snapshot(root: Path) -> Files:

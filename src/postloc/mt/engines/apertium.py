@@ -175,7 +175,7 @@ class ApertiumEngine:
         return frozenset(self._installation().modes)
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
-        """Translate HTML fragments (see :mod:`..markup.protection`); one process per ≤ 2 MB chunk."""
+        """Translate HTML fragments (markup protected); one process per ≤ 2 MB chunk."""
         installation = self._installation()
         if installation.executable is None:
             raise EngineUnavailable(
