@@ -30,8 +30,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
+# Two workers on CI's two cores (pytest-xdist); the import contracts are part of the test.
 test: setup
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto
 	$(MAKE) --no-print-directory check
 
 # The repository's own committed catalogues must be up to date with source_posts/.
@@ -45,6 +47,7 @@ lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # Not part of `make test`: several minutes; writes bench/RESULTS.md.
 bench: setup

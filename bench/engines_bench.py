@@ -168,8 +168,8 @@ def _argos_child(work: Path, repeats: int, baseline_repeats: int) -> dict[str, A
     except ImportError as exc:
         return {"error": f"tests/argos_tiny.py has no base-sized builder yet ({exc})"}
     try:
-        from postloc.config import ArgosSettings
         from postloc.mt.engines.argos.engine import ArgosEngine
+        from postloc.mt.engines.argos.settings import ArgosSettings
     except ImportError as exc:
         return {"error": f"postloc's argos engine is not available ({exc})"}
     started = time.perf_counter()

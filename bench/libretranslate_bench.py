@@ -24,8 +24,8 @@ sys.path[:0] = [str(ROOT / "src"), str(ROOT / "tests")]
 
 import argos_tiny  # noqa: E402
 from libretranslate_pool import PAIRS, LTPool, ensure_venv, sample_segments  # noqa: E402
-from postloc.config import LibreTranslateSettings  # noqa: E402
 from postloc.mt.engines.libretranslate.pool import LibreTranslateEngine  # noqa: E402
+from postloc.mt.engines.libretranslate.settings import LibreTranslateSettings  # noqa: E402
 
 
 def best_time(urls: list[str], texts: list[str], repeat: int, batch_size: int) -> float:

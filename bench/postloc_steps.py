@@ -102,9 +102,10 @@ class Site:
 
     def project(self) -> Any:
         from postloc.config import load_config
+        from postloc.mt.engines.registry import ENGINES
         from postloc.project.layout import Project
 
-        return Project(load_config(self.root / "postloc.toml"))
+        return Project(load_config(self.root / "postloc.toml", engines=ENGINES.values()))
 
     def clear(self, *parts: str) -> None:
         """Remove generated state (``locales/en``, ``build``, ``.postloc``…) before a cold run."""

@@ -2,17 +2,26 @@ from pathlib import Path
 
 import pytest
 
-from postloc.config import DEFAULT_CONFIG_TEXT, Config, load_config, parse_config
+from postloc.config import Config, default_config_text, load_config, parse_config
 from postloc.errors import ConfigError, UnknownLanguage
+from postloc.mt.engines.argos.settings import ArgosSettings
+from postloc.mt.engines.libretranslate.settings import LibreTranslateSettings
+from postloc.mt.engines.registry import ENGINES, engine_names
+
+KNOWN = ENGINES.values()
+
+
+def parse(text: str, root: Path) -> Config:
+    return parse_config(text, root, engines=KNOWN)
 
 
 def test_default_text_gives_the_defaults(tmp_path: Path) -> None:
-    config = parse_config(DEFAULT_CONFIG_TEXT, tmp_path)
+    config = parse(default_config_text(engine_names()), tmp_path)
     assert config == Config(root=tmp_path)
 
 
 def test_missing_keys_take_defaults(tmp_path: Path) -> None:
-    config = parse_config('target_languages = ["en"]', tmp_path)
+    config = parse('target_languages = ["en"]', tmp_path)
     assert config.target_languages == ("en",)
     assert config.source_language == "fr"
     assert config.filename == "{lang}/{slug}.md"
@@ -21,67 +30,117 @@ def test_missing_keys_take_defaults(tmp_path: Path) -> None:
 
 def test_unknown_top_level_key_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="unknown key 'target_langs'"):
-        parse_config('target_langs = ["en"]', tmp_path)
+        parse('target_langs = ["en"]', tmp_path)
 
 
 def test_unknown_nested_key_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"unknown key export\.min"):
-        parse_config("[export]\nmin = 0.5", tmp_path)
+        parse("[export]\nmin = 0.5", tmp_path)
 
 
 def test_unknown_language_is_refused(tmp_path: Path) -> None:
     with pytest.raises(UnknownLanguage, match="xx_YY"):
-        parse_config('target_languages = ["en", "xx_YY"]', tmp_path)
+        parse('target_languages = ["en", "xx_YY"]', tmp_path)
 
 
 def test_engine_pins_per_language(tmp_path: Path) -> None:
-    config = parse_config('[engines]\ndefault = "pseudo"\neo = "apertium"', tmp_path)
+    config = parse('[engines]\ndefault = "pseudo"\neo = "apertium"', tmp_path)
     assert config.engine_for("eo") == "apertium"
     assert config.engine_for("en") == "pseudo"
 
 
 def test_bad_engine_name(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="unknown engine 'deepl'"):
-        parse_config('[engines]\ndefault = "deepl"', tmp_path)
+        parse('[engines]\ndefault = "deepl"', tmp_path)
 
 
 def test_argos_settings(tmp_path: Path) -> None:
-    config = parse_config('[engines.argos]\ncompute_type = "float32"\nintra_threads = 2', tmp_path)
-    assert config.argos.compute_type == "float32"
-    assert config.argos.intra_threads == 2
+    config = parse('[engines.argos]\ncompute_type = "float32"\nintra_threads = 2', tmp_path)
+    settings = config.settings_for("argos", ArgosSettings)
+    assert settings.compute_type == "float32"
+    assert settings.intra_threads == 2
+    assert settings.beam_size == ArgosSettings().beam_size
+
+
+def test_engine_settings_default_when_absent(tmp_path: Path) -> None:
+    config = parse("", tmp_path)
+    assert config.engine_settings == {}
+    assert config.settings_for("libretranslate", LibreTranslateSettings) == (
+        LibreTranslateSettings()
+    )
+
+
+def test_libretranslate_settings_types(tmp_path: Path) -> None:
+    config = parse('[engines.libretranslate]\nurls = ["http://a:5000"]\ntimeout = 5', tmp_path)
+    settings = config.settings_for("libretranslate", LibreTranslateSettings)
+    assert settings.urls == ("http://a:5000",) and settings.timeout == 5.0
+    with pytest.raises(ConfigError, match=r"engines\.libretranslate\.urls has the wrong type"):
+        parse('[engines.libretranslate]\nurls = "http://a"', tmp_path)
+
+
+def test_unknown_engine_setting_is_named(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"unknown key engines\.argos\.foo") as info:
+        parse("[engines.argos]\nfoo = 1", tmp_path)
+    assert info.value.path == "postloc.toml"
+
+
+def test_bad_engine_name_lists_every_engine(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse('target_languages = ["eo"]\n[engines]\neo = "x"', tmp_path)
+    assert str(info.value).endswith(
+        "engines.eo: unknown engine 'x' (one of auto, argos, apertium, pseudo, libretranslate)"
+    )
+
+
+def test_settings_table_for_an_engine_without_settings_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"engines\.apertium has the wrong type \(dict\)"):
+        parse("[engines.apertium]\nx = 1", tmp_path)
+
+
+def test_init_text_lists_every_engine() -> None:
+    assert (
+        '\ndefault = "auto"        # auto | argos | apertium | pseudo | libretranslate\n'
+        in default_config_text(engine_names())
+    )
+
+
+def test_committed_project_config_is_valid() -> None:
+    root = Path(__file__).resolve().parent.parent
+    config = load_config(root / "postloc.toml", engines=KNOWN)
+    assert config.default_engine == "auto"
 
 
 def test_wrong_type_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="wrong type"):
-        parse_config('[export]\ninclude_machine_drafts = "yes"', tmp_path)
+        parse('[export]\ninclude_machine_drafts = "yes"', tmp_path)
 
 
 def test_min_translated_range(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="between 0 and 1"):
-        parse_config("[export]\nmin_translated = 80", tmp_path)
+        parse("[export]\nmin_translated = 80", tmp_path)
 
 
 def test_filename_needs_both_fields(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="must contain"):
-        parse_config('[export]\nfilename = "{slug}.md"', tmp_path)
+        parse('[export]\nfilename = "{slug}.md"', tmp_path)
 
 
 def test_invalid_toml_names_file(tmp_path: Path) -> None:
     path = tmp_path / "postloc.toml"
     path.write_text("source_language = ", encoding="utf-8")
     with pytest.raises(ConfigError) as info:
-        load_config(path)
+        load_config(path, engines=KNOWN)
     assert str(path) in str(info.value)
     assert "\n" not in str(info.value)
 
 
 def test_missing_explicit_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="not found"):
-        load_config(tmp_path / "nope.toml")
+        load_config(tmp_path / "nope.toml", engines=KNOWN)
 
 
 def test_relative_dirs_resolve_against_config_folder(tmp_path: Path) -> None:
     path = tmp_path / "postloc.toml"
     path.write_text('posts_dir = "content"', encoding="utf-8")
-    config = load_config(path)
+    config = load_config(path, engines=KNOWN)
     assert config.posts_path == tmp_path.resolve() / "content"

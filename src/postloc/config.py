@@ -1,19 +1,24 @@
-"""``postloc.toml``: the project's settings, with DESIGN.md's defaults and strict keys."""
+"""``postloc.toml``: the project's settings, defaults and strict keys (docs/architecture.md,
+"Configuration")."""
 
 from __future__ import annotations
 
 import dataclasses
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from postloc.errors import ConfigError, PostlocError
 from postloc.languages import validate_language
 
 CONFIG_NAME = "postloc.toml"
 
-DEFAULT_CONFIG_TEXT = """\
+AUTO_ENGINE = "auto"
+"""The routing pseudo-engine: the registry picks an installed engine per language pair."""
+
+_DEFAULT_CONFIG_TEXT = """\
 source_language = "fr"
 target_languages = ["en", "es", "ca", "eo"]
 posts_dir = "source_posts"
@@ -21,56 +26,40 @@ locales_dir = "locales"
 output_dir = "build"
 
 [engines]
-default = "auto"        # auto | argos | apertium | pseudo
+default = "auto"        # {engine_names}
 # eo = "apertium"       # per target language
 
 [export]
 include_machine_drafts = true
 min_translated = 0.8
-filename = "{lang}/{slug}.md"
+filename = "{{lang}}/{{slug}}.md"
 """
 
-ENGINE_NAMES = ("auto", "argos", "apertium", "pseudo", "libretranslate")
 DEFAULT_FRONT_MATTER_FIELDS = ("title", "description", "summary")
 
-
-def default_inter_threads() -> int:
-    """One decoding batch per available core, at most 4."""
-    import os
-
-    return max(1, min(4, len(os.sched_getaffinity(0))))
+T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class ArgosSettings:
-    """CTranslate2 knobs for the argos engine (``[engines.argos]``)."""
+class EngineDescription(Protocol):
+    """What reading ``[engines]`` needs to know of an engine; the registry's entries are these.
 
-    compute_type: str = "int8"
-    """CTranslate2 compute type; int8 is Argos's own choice on CPU."""
-    inter_threads: int = field(default_factory=default_inter_threads)
-    """Batches decoded in parallel: one per core (at most 4). Measured here on a
-    Transformer-base model: 2 batches × 1 thread was 1.9× faster than 1 × 1, while
-    one batch with 2 threads (or CTranslate2's own pick, 0) was slower still."""
-    intra_threads: int = 1
-    """Threads per batch (0 lets CTranslate2 pick)."""
-    max_batch_size: int = 16
-    """Examples per ``translate_batch`` chunk; 8–16 beat 32 and 64 here (less padding)."""
-    beam_size: int = 4
-    """Beam width, as argostranslate uses."""
+    Config sits below the engines, so it is handed them rather than importing them.
+    """
+
+    @property
+    def name(self) -> str:
+        """The value ``[engines] default`` and language pins may name."""
+        ...
+
+    @property
+    def settings(self) -> type | None:
+        """Dataclass of the engine's ``[engines.<name>]`` table (every field defaulted), or None."""
+        ...
 
 
-@dataclass(frozen=True, slots=True)
-class LibreTranslateSettings:
-    """A pool of LibreTranslate servers (``[engines.libretranslate]``)."""
-
-    urls: tuple[str, ...] = ()
-    """Base URLs of the servers, e.g. ``http://127.0.0.1:5000``."""
-    concurrency: int = 4
-    """Requests in flight across the pool."""
-    batch_size: int = 32
-    """Segments per ``POST /translate``."""
-    timeout: float = 60.0
-    """Seconds before a request counts as failed and is retried elsewhere."""
+def default_config_text(engine_names: Iterable[str]) -> str:
+    """What ``postloc init`` writes; its ``[engines]`` comment lists the accepted names."""
+    return _DEFAULT_CONFIG_TEXT.format(engine_names=" | ".join(engine_names))
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +80,7 @@ class Config:
     """Localized posts, relative to root."""
     front_matter_fields: tuple[str, ...] = DEFAULT_FRONT_MATTER_FIELDS
     """Front-matter keys whose string values are translated."""
-    default_engine: str = "auto"
+    default_engine: str = AUTO_ENGINE
     """Engine for languages without their own entry in ``engines``."""
     engine_by_language: dict[str, str] = field(default_factory=dict)
     """Per target language engine pins (``[engines] eo = "apertium"``)."""
@@ -101,10 +90,9 @@ class Config:
     """Share of segments that must be translated for a post to be exported."""
     filename: str = "{lang}/{slug}.md"
     """Export path pattern below output_dir; ``{lang}`` and ``{slug}`` are filled."""
-    argos: ArgosSettings = field(default_factory=ArgosSettings)
-    """CTranslate2 settings for the argos engine."""
-    libretranslate: LibreTranslateSettings = field(default_factory=LibreTranslateSettings)
-    """Server pool for the libretranslate engine."""
+    engine_settings: dict[str, object] = field(default_factory=dict)
+    """``[engines.<name>]`` tables by engine name, each parsed into that engine's settings
+    dataclass; an engine without a table here runs with its defaults (see :meth:`settings_for`)."""
 
     @property
     def posts_path(self) -> Path:
@@ -126,8 +114,14 @@ class Config:
     def engine_for(self, lang: str) -> str:
         return self.engine_by_language.get(lang, self.default_engine)
 
-    def with_overrides(self, **changes: Any) -> Config:
-        return dataclasses.replace(self, **changes)
+    def settings_for(self, engine: str, kind: type[T]) -> T:
+        """``engine``'s settings as ``kind`` (its settings dataclass), defaults when not set."""
+        value = self.engine_settings.get(engine)
+        if value is None:
+            return kind()
+        if not isinstance(value, kind):
+            raise TypeError(f"settings of engine {engine} are {type(value).__name__}, not {kind}")
+        return value
 
 
 _TOP_KEYS = {
@@ -173,8 +167,14 @@ def _dataclass_section(cls: type, raw: Any, key: str, where: str) -> Any:
     return cls(**values)
 
 
-def parse_config(text: str, root: Path, where: str = CONFIG_NAME) -> Config:
-    """Validate ``postloc.toml`` text; every unknown key or bad value is a ConfigError."""
+def parse_config(
+    text: str, root: Path, where: str = CONFIG_NAME, *, engines: Iterable[EngineDescription]
+) -> Config:
+    """Validate ``postloc.toml`` text; every unknown key or bad value is a ConfigError.
+
+    ``engines`` are the known engines (the registry's entries): the names ``[engines]``
+    accepts besides ``auto``, and the settings dataclass of each ``[engines.<name>]`` table.
+    """
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -192,28 +192,29 @@ def parse_config(text: str, root: Path, where: str = CONFIG_NAME) -> Config:
         values["front_matter_fields"] = _str_list(
             raw["front_matter_fields"], "front_matter_fields", where
         )
-    engines = raw.get("engines", {})
-    _expect(engines, dict, "engines", where)
+    known = {engine.name: engine for engine in engines}
+    names = (AUTO_ENGINE, *known)
+    table = raw.get("engines", {})
+    _expect(table, dict, "engines", where)
     pins: dict[str, str] = {}
-    for key, value in engines.items():
-        if key == "argos":
-            values["argos"] = _dataclass_section(ArgosSettings, value, "engines.argos", where)
-        elif key == "libretranslate":
-            values["libretranslate"] = _dataclass_section(
-                LibreTranslateSettings, value, "engines.libretranslate", where
+    settings: dict[str, object] = {}
+    for key, value in table.items():
+        kind = known[key].settings if key in known else None
+        if kind is not None:
+            settings[key] = _dataclass_section(kind, value, f"engines.{key}", where)
+            continue
+        _expect(value, str, f"engines.{key}", where)
+        if value not in names:
+            raise ConfigError(
+                f"engines.{key}: unknown engine {value!r} (one of {', '.join(names)})",
+                path=where,
             )
+        if key == "default":
+            values["default_engine"] = value
         else:
-            _expect(value, str, f"engines.{key}", where)
-            if value not in ENGINE_NAMES:
-                raise ConfigError(
-                    f"engines.{key}: unknown engine {value!r} (one of {', '.join(ENGINE_NAMES)})",
-                    path=where,
-                )
-            if key == "default":
-                values["default_engine"] = value
-            else:
-                pins[key] = value
+            pins[key] = value
     values["engine_by_language"] = pins
+    values["engine_settings"] = settings
     export = raw.get("export", {})
     _expect(export, dict, "export", where)
     for key in export:
@@ -253,11 +254,12 @@ def validate(config: Config, where: str = CONFIG_NAME) -> None:
         raise ConfigError(f"export.filename: bad pattern ({exc})", path=where) from None
 
 
-def load_config(path: str | Path | None = None) -> Config:
+def load_config(path: str | Path | None = None, *, engines: Iterable[EngineDescription]) -> Config:
     """Read ``postloc.toml`` (the given file, or the one in the current folder).
 
     A missing default file yields the defaults, so postloc works in a bare
-    folder of posts; a missing explicitly named file is an error.
+    folder of posts; a missing explicitly named file is an error. ``engines``:
+    see :func:`parse_config`.
     """
     if path is None:
         candidate = Path.cwd() / CONFIG_NAME
@@ -271,4 +273,4 @@ def load_config(path: str | Path | None = None) -> Config:
         raise ConfigError("configuration file not found", path=str(candidate)) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise PostlocError(f"cannot read configuration: {exc}", path=str(candidate)) from None
-    return parse_config(text, candidate.resolve().parent, where=str(candidate))
+    return parse_config(text, candidate.resolve().parent, where=str(candidate), engines=engines)

@@ -1,11 +1,11 @@
-"""render_html: a standalone page that never lets a translation inject script."""
+"""render_page: a standalone page that never lets a translation inject script."""
 
 from __future__ import annotations
 
 import datetime as dt
 from html.parser import HTMLParser
 
-from postloc.markdown.html import bcp47, render_html
+from postloc.markdown.html import bcp47, render_page
 
 
 class Collector(HTMLParser):
@@ -42,7 +42,7 @@ BODY = """Le **35 pays** et [le site](https://example.org).
 
 
 def test_page_structure():
-    page = render_html(
+    page = render_page(
         BODY,
         lang="en",
         title="Coalition & co",
@@ -67,18 +67,18 @@ def test_page_structure():
 
 def test_lang_attribute_is_bcp47():
     assert bcp47("pt_BR") == "pt-BR" and bcp47("en") == "en"
-    assert '<html lang="pt-BR">' in render_html("x", lang="pt_BR", title="t", front_matter={})
-    assert '<html lang="ar" dir="rtl">' in render_html("x", lang="ar", title="t", front_matter={})
+    assert '<html lang="pt-BR">' in render_page("x", lang="pt_BR", title="t", front_matter={})
+    assert '<html lang="ar" dir="rtl">' in render_page("x", lang="ar", title="t", front_matter={})
 
 
 def test_title_cannot_break_out():
-    page = render_html("x", lang="en", title="</title><script>alert(1)</script>", front_matter={})
+    page = render_page("x", lang="en", title="</title><script>alert(1)</script>", front_matter={})
     assert "<script>" not in page
     assert parse(page).title == "</title><script>alert(1)</script>"
 
 
 def test_script_in_translation_is_escaped():
-    page = render_html(
+    page = render_page(
         'Hello <script>alert(1)</script>\n\n<div onclick="x()">block</div>\n',
         lang="en",
         title="t",
@@ -90,7 +90,7 @@ def test_script_in_translation_is_escaped():
 
 
 def test_unsafe_links_are_not_clickable():
-    page = render_html(
+    page = render_page(
         "[x](javascript:alert(1)) [y](JAVASCRIPT:alert(1)) <javascript:alert(2)> "
         "![i](data:text/html;base64,PHM+) [v](vbscript:msgbox)\n",
         lang="en",
@@ -107,10 +107,10 @@ def test_unsafe_links_are_not_clickable():
 
 
 def test_front_matter_values_are_optional_and_ignored_when_not_text():
-    page = render_html("x", lang="en", title="t", front_matter={"description": ["a"], "date": None})
+    page = render_page("x", lang="en", title="t", front_matter={"description": ["a"], "date": None})
     assert "description" not in page and "<time" not in page
 
 
 def test_deterministic():
     args = dict(lang="es", title="Título", front_matter={"date": "2025-09-06"})
-    assert render_html(BODY, **args) == render_html(BODY, **args)
+    assert render_page(BODY, **args) == render_page(BODY, **args)

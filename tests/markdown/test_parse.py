@@ -8,7 +8,8 @@ import time
 import pytest
 
 from postloc.errors import BadFrontMatter, BadPost
-from postloc.markdown.parse import MAX_POST_BYTES, line_number, line_starts, parse_post
+from postloc.markdown.lines import line_number, line_starts
+from postloc.markdown.parse import MAX_POST_BYTES, parse_post
 
 PATH = "source_posts/billet.md"
 

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 import yaml
 
+from postloc.markdown.dialect import markdown_parser
 from postloc.markdown.model import Segment
-from postloc.markdown.parse import markdown_parser, parse_post
+from postloc.markdown.parse import parse_post
 from postloc.markdown.rebuild import rebuild_post
 from postloc.markdown.segment import segment_post
 

@@ -18,8 +18,9 @@ from hypothesis import HealthCheck, assume, given, settings
 
 import helpers
 from md_strategies import documents, raw_documents
+from postloc.markdown.dialect import markdown_parser
 from postloc.markdown.model import Post, Segment
-from postloc.markdown.parse import markdown_parser, parse_post
+from postloc.markdown.parse import parse_post
 from postloc.markdown.rebuild import rebuild_post
 from postloc.markdown.segment import segment_post
 

@@ -14,8 +14,9 @@ import helpers
 from md_strategies import documents, raw_documents
 from postloc.errors import BadPost
 from postloc.files import atomic_write
+from postloc.markdown.lines import line_number, line_starts
 from postloc.markdown.model import Post, Segment
-from postloc.markdown.parse import line_number, line_starts, parse_post
+from postloc.markdown.parse import parse_post
 from postloc.markdown.segment import segment_post
 
 CORPUS = helpers.CORPUS

@@ -17,7 +17,12 @@ import pytest
 
 from postloc.errors import EngineFailed, EngineUnavailable
 from postloc.mt.engines import apertium as apertium_module
-from postloc.mt.engines.apertium import ApertiumEngine, choose_modes, discover, language_code
+from postloc.mt.engines.apertium import (
+    ApertiumEngine,
+    choose_modes,
+    find_installation,
+    language_code,
+)
 from postloc.mt.engines.base import Engine, Route
 from postloc.mt.markup.protection import protect, restore
 from postloc.mt.markup.skeleton import Span
@@ -28,7 +33,7 @@ NEEDED = {("fr", "es"), ("fr", "ca"), ("fr", "eo"), ("es", "en")}
 @pytest.fixture(scope="module")
 def engine() -> ApertiumEngine:
     """The real engine, or a failure telling how to get it."""
-    installed = discover()
+    installed = find_installation()
     missing = NEEDED - set(installed.modes)
     if installed.executable is None or missing:
         pytest.fail(

@@ -13,9 +13,9 @@ import pytest
 
 import argos_tiny
 import helpers
-from postloc.config import ArgosSettings
 from postloc.errors import EngineUnavailable
 from postloc.mt.engines.argos.engine import MAX_INPUT_TOKENS, ArgosEngine, bounded_chunks
+from postloc.mt.engines.argos.settings import ArgosSettings
 from postloc.mt.engines.base import Engine, Route
 from postloc.mt.engines.sentences import split_sentences
 

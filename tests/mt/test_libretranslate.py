@@ -25,12 +25,12 @@ import pytest
 
 import argos_tiny
 from libretranslate_pool import LTPool, Server, get_json, running_pool, sample_segments
-from postloc.config import LibreTranslateSettings
 from postloc.errors import ConfigError, EngineFailed, EngineUnavailable
 from postloc.mt.engines.base import Engine, Route
 from postloc.mt.engines.libretranslate import pool
 from postloc.mt.engines.libretranslate.pool import LibreTranslateEngine, plan_requests
 from postloc.mt.engines.libretranslate.server import KEY_ENV, ServerInfo, as_html
+from postloc.mt.engines.libretranslate.settings import LibreTranslateSettings
 from postloc.mt.markup.protection import protect, restore
 from postloc.mt.memory import TranslationMemory
 from postloc.mt.translator import MachineTranslator

@@ -18,7 +18,7 @@ import pytest
 from click.testing import Result
 
 from helpers import make_project, run, snapshot
-from postloc.mt.engines import registry
+from postloc.mt.engines import pseudo
 from postloc.mt.engines.pseudo import PseudoEngine
 
 SLUG = "coalition-des-volontaires-paris"
@@ -311,11 +311,8 @@ def test_engine_with_the_wrong_number_of_outputs(
     root = make_project(tmp_path / "proj")
     for stage in ("extract", "update"):
         assert run(root, stage).exit_code == 0
-    monkeypatch.setitem(
-        registry.FACTORIES,
-        "pseudo",
-        lambda config: engine((config.source_language, *config.target_languages)),
-    )
+    # the registry builds pseudo with pseudo:PseudoEngine.from_config, looked up per build
+    monkeypatch.setattr(pseudo, "PseudoEngine", engine)
     result = assert_refused(root, "translate", names="engine pseudo")
     assert "translations for" in result.stderr
     assert not (root / ".postloc/tm.sqlite3").exists() or _memory_rows(root) == 0

@@ -8,7 +8,7 @@ import polib
 import pytest
 
 from postloc.po.state import DAMAGED_FLAG, MachineNote, output_digest
-from postloc.qa.checks import Issue, check_catalogue, check_entry, has_errors, issues_to_json
+from postloc.qa.checks import Issue, check_catalogue, check_entry, count_errors, issues_to_json
 from postloc.qa.rules import CHECKS
 
 
@@ -205,8 +205,8 @@ def test_check_catalogue_locates_issues():
         (15, "punctuation", "warning"),
     ]
     assert all(isinstance(i, Issue) and i.post == "p" and i.lang == "en" for i in issues)
-    assert has_errors(issues)
-    assert not has_errors(issues[2:])
+    assert count_errors(issues) == 2
+    assert count_errors(issues[2:]) == 0
 
 
 def test_issues_to_json_keys():
@@ -238,7 +238,7 @@ def test_plural_entries_are_checked_per_form():
 
 
 def test_injection_translation_fails_check():
-    """The issue's must-show: ``<script>`` or a javascript: link never passes."""
+    """A ``<script>`` or a javascript: link never passes (docs/architecture.md, "QA checks")."""
     for bad in ("Hello <script>alert(1)</script>", "[x](javascript:alert(1))"):
         found = check_entry("Bonjour [x](https://a.org)", bad, kind="paragraph", lang="en")
         assert any(f.severity == "error" and f.check in {"raw-html", "unsafe-url"} for f in found)

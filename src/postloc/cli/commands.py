@@ -10,14 +10,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from postloc import __version__
 from postloc.cli.output import Reporter, emit_json, progress_bars, report_export, report_writes
-from postloc.config import CONFIG_NAME, DEFAULT_CONFIG_TEXT, ENGINE_NAMES, load_config
+from postloc.config import CONFIG_NAME
 from postloc.errors import PostlocError
+
+if TYPE_CHECKING:
+    from postloc.config import Config
+    from postloc.project.layout import Project
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,10 +51,36 @@ class State:
         self.config_path = config_path
         self.reporter = reporter
 
-    def project(self) -> Any:
+    def project(self) -> Project:
         from postloc.project.layout import Project
 
-        return Project(load_config(self.config_path))
+        return Project(_load_config(self.config_path))
+
+
+def _load_config(path: str | Path | None) -> Config:
+    """``postloc.toml``, read against the engines of the registry."""
+    from postloc.config import load_config
+    from postloc.mt.engines.registry import ENGINES
+
+    return load_config(path, engines=ENGINES.values())
+
+
+class EngineChoice(click.Choice[str]):
+    """``--engine``: ``auto`` or a registered engine, looked up when used, not at import
+    (``postloc --help`` imports no engine code)."""
+
+    def __init__(self) -> None:
+        super().__init__(())
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        from postloc.mt.engines.registry import engine_names
+
+        return engine_names()
+
+    @choices.setter
+    def choices(self, value: Any) -> None:
+        """click's ``__init__`` stores its argument; the registry's list is used instead."""
 
 
 def lang_option(func: F) -> F:
@@ -93,15 +123,17 @@ pass_state = click.make_pass_decorator(State)
 @pass_state
 def init(state: State) -> None:
     """Write postloc.toml and the project folders."""
+    from postloc.config import default_config_text
     from postloc.files import atomic_write
+    from postloc.mt.engines.registry import engine_names
 
     target = Path(state.config_path or CONFIG_NAME)
     if target.exists():
         state.reporter.notice(f"{target} exists; left as it is")
     else:
-        atomic_write(target, DEFAULT_CONFIG_TEXT)
+        atomic_write(target, default_config_text(engine_names()))
         state.reporter.notice(f"wrote {target}")
-    config = load_config(target)
+    config = _load_config(target)
     for folder in (config.posts_path, config.locales_path / "templates"):
         folder.mkdir(parents=True, exist_ok=True)
 
@@ -134,7 +166,7 @@ def update(state: State, langs: tuple[str, ...]) -> None:
 
 @main.command()
 @lang_option
-@click.option("--engine", type=click.Choice(ENGINE_NAMES), help="Override the configured engine.")
+@click.option("--engine", type=EngineChoice(), help="Override the configured engine.")
 @jobs_option
 @json_option
 @pass_state
@@ -198,7 +230,7 @@ def export(
 @main.command()
 @click.option("--check", is_flag=True, help="Change nothing; exit 1 if catalogues are stale.")
 @lang_option
-@click.option("--engine", type=click.Choice(ENGINE_NAMES), help="Override the configured engine.")
+@click.option("--engine", type=EngineChoice(), help="Override the configured engine.")
 @jobs_option
 @json_option
 @pass_state
@@ -268,7 +300,7 @@ def status(state: State, langs: tuple[str, ...], as_json: bool, fail_under: floa
 def check(state: State, langs: tuple[str, ...], as_json: bool) -> None:
     """QA of translations (markup, links, numbers, code, whitespace); exit 1 on errors."""
     from postloc.project.review import check_project
-    from postloc.qa.checks import issues_to_json
+    from postloc.qa.checks import count_errors, issues_to_json
 
     project = state.project()
     issues = check_project(project, langs)
@@ -280,9 +312,10 @@ def check(state: State, langs: tuple[str, ...], as_json: bool) -> None:
                 f"{issue.post}:{issue.line}: [{issue.lang}] {issue.severity}: "
                 f"{issue.check}: {issue.message}"
             )
-        errors = sum(1 for i in issues if i.severity == "error")
+    errors = count_errors(issues)
+    if not as_json:
         state.reporter.notice(f"{errors} error(s), {len(issues) - errors} warning(s)")
-    if any(issue.severity == "error" for issue in issues):
+    if errors:
         sys.exit(1)
 
 
@@ -331,9 +364,11 @@ def merge_review(state: State, file: Path, lang: str, slug: str | None, as_json:
 @pass_state
 def engines(state: State, as_json: bool) -> None:
     """Engines, their versions and the language pairs they serve here."""
-    from postloc.mt.engines.registry import EngineRegistry
+    from postloc.mt.engines.registry import ENGINES, EngineRegistry
 
     rows = EngineRegistry(state.project().config).describe()
+    for spec in ENGINES.values():
+        state.reporter.detail(f"{spec.name}: {spec.description}")
     if as_json:
         emit_json(
             [{"engine": n, "version": v, "pairs": [f"{a}-{b}" for a, b in p]} for n, v, p in rows]

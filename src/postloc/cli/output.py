@@ -12,9 +12,14 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
+
+if TYPE_CHECKING:  # types only: `postloc --help` must not import the project layer
+    from postloc.project.layout import Project
+    from postloc.project.outputs import ExportReport
+    from postloc.project.stages import WriteReport
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,17 +77,23 @@ def progress_bars(reporter: Reporter) -> Iterator[Callable[[str, int, int], None
 
 
 def report_writes(
-    reporter: Reporter, project: Any, what: str, report: Any, quiet_summary: bool = False
+    reporter: Reporter,
+    project: Project,
+    what: str,
+    report: WriteReport,
+    quiet_summary: bool = False,
 ) -> None:
     for path in report.written:
         reporter.detail(f"wrote {project.relative(path)}")
-    for path in getattr(report, "removed", []):
+    for path in report.removed:
         reporter.notice(f"removed {project.relative(path)} (its post is gone)")
     if not quiet_summary:
         reporter.notice(f"{len(report.written)} {what}(s) written, {report.unchanged} unchanged")
 
 
-def report_export(reporter: Reporter, project: Any, report: Any, as_json: bool) -> None:
+def report_export(
+    reporter: Reporter, project: Project, report: ExportReport, as_json: bool
+) -> None:
     if as_json:
         emit_json(
             {

@@ -1,6 +1,6 @@
 """Catalogues → localized posts: which translation each segment gets, and the front matter.
 
-Policy (DESIGN.md, issue "export for real sites"): reviewed translations always;
+Policy (docs/architecture.md, "Export"): reviewed translations always;
 machine drafts unless reviewed-only; human fuzzy and untranslated entries fall
 back to the source text and are counted; a post below ``min_translated`` is
 not written.
@@ -119,10 +119,10 @@ def export_post(
 
 
 def _as_html(markdown_text: str, path: str, lang: str) -> str:
-    from postloc.markdown.html import render_html
+    from postloc.markdown.html import render_page
     from postloc.markdown.parse import parse_post
 
     localized = parse_post(markdown_text, path)
     front: Mapping[str, Any] = localized.front_matter
     body = localized.text[localized.body_start :]
-    return render_html(body, lang=lang, title=str(front.get("title", "")), front_matter=front)
+    return render_page(body, lang=lang, title=str(front.get("title", "")), front_matter=front)

@@ -21,10 +21,10 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from postloc.errors import BadFrontMatter
+from postloc.markdown.lines import LINE_BREAK
 
-_OPEN_FENCE = re.compile(r"---[ \t]*(?:\r\n|\r|\n|\Z)")
-_CLOSE_FENCE = re.compile(r"(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|\Z)")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_OPEN_FENCE = re.compile(rf"---[ \t]*(?:{LINE_BREAK.pattern}|\Z)")
+_CLOSE_FENCE = re.compile(rf"(?:---|\.\.\.)[ \t]*(?:{LINE_BREAK.pattern}|\Z)")
 _WIDE = 1 << 30
 """Emitter width that never folds a scalar over several lines."""
 _C_LOADER: Any = getattr(yaml, "CSafeLoader", None)
@@ -74,7 +74,7 @@ def find_fences(text: str) -> Fences | None:
         closing = _CLOSE_FENCE.match(text, pos)
         if closing is not None:
             return Fences(opening.end(), pos, closing.end())
-        brk = _LINE_BREAK.search(text, pos)
+        brk = LINE_BREAK.search(text, pos)
         if brk is None:
             break
         pos = brk.end()

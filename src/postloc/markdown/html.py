@@ -11,14 +11,18 @@ import datetime as dt
 import html
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from postloc.markdown.dialect import new_parser
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 
 @lru_cache(maxsize=1)
-def _renderer() -> Any:
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+def _renderer() -> MarkdownIt:
+    """The dialect with raw HTML escaped instead of passed through."""
+    return new_parser({"html": False})
 
 
 def bcp47(lang: str) -> str:
@@ -48,7 +52,7 @@ def _attr(value: str) -> str:
     return html.escape(value, quote=True)
 
 
-def render_html(
+def render_page(
     markdown_body: str, *, lang: str, title: str, front_matter: Mapping[str, Any]
 ) -> str:
     """A complete, deterministic HTML5 document for one localized post.

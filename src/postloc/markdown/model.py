@@ -21,7 +21,8 @@ SEGMENT_KINDS: Final = (
     "blockquote",
     "alt-text",
 )
-"""Kinds of segments besides ``front-matter:<key>`` (DESIGN.md's ``#. type:`` values)."""
+"""Kinds of segments besides ``front-matter:<key>``: the ``#. type:`` values listed in
+docs/architecture.md ("What becomes a segment")."""
 
 FRONT_MATTER_KIND_PREFIX: Final = "front-matter:"
 """Prefix of the kind of a front-matter field other than ``title``."""
@@ -34,7 +35,8 @@ class Post:
     path: str
     """Path used in PO references: relative to the project root, posix (``source_posts/x.md``)."""
     slug: str
-    """File stem or front matter ``slug:``; validated against DESIGN.md's slug pattern."""
+    """File stem or front matter ``slug:``; validated against the slug pattern
+    (docs/architecture.md, "Files")."""
     text: str
     """The whole decoded file, BOM removed, line endings exactly as in the file (CRLF kept)."""
     bom: bool
@@ -89,5 +91,6 @@ class Segment:
 
 
 def front_matter_kind(key: str) -> str:
-    """The segment kind for front-matter ``key`` (``title`` is special in DESIGN.md)."""
+    """The segment kind for front-matter ``key`` (``title`` is a kind of its own:
+    docs/architecture.md, "What becomes a segment")."""
     return "title" if key == "title" else FRONT_MATTER_KIND_PREFIX + key

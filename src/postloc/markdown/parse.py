@@ -1,22 +1,22 @@
-"""Bytes → :class:`~postloc.markdown.model.Post`: decoding, front matter, slug, and the line table.
+"""Bytes → :class:`~postloc.markdown.model.Post`: decoding, size limit, front matter and slug.
 
 Everything downstream works with offsets into ``Post.text``, so this module
-also owns the line table (markdown-it's idea of a line: ``\\r\\n``, ``\\r`` or
-``\\n``) and the one Markdown dialect postloc reads, with a variant that
-records the source positions markdown-it's tokens leave out.
+also builds the variant of the dialect's parser that records the source
+positions markdown-it's tokens leave out.
 """
 
 from __future__ import annotations
 
-import bisect
 import functools
-import re
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Final
 
 from postloc.errors import BadFrontMatter, BadPost
 from postloc.markdown import frontmatter
+from postloc.markdown.dialect import new_parser
+from postloc.markdown.lines import LINE_BREAK, line_number, line_starts, newline_of
 from postloc.markdown.model import Post
+from postloc.markdown.slug import check_slug
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -32,20 +32,7 @@ if TYPE_CHECKING:
 MAX_POST_BYTES: Final = 10 * 1024 * 1024
 """Posts larger than this are refused: no blog post is, and parsing cost grows with size."""
 
-SLUG_RE: Final = re.compile(r"[a-z0-9][a-z0-9._-]*")
-"""DESIGN.md's slug pattern (also rejected: any ``..``)."""
-
 _BOM: Final = "\ufeff"
-_LINE_BREAK: Final = re.compile(r"\r\n|\r|\n")
-_LINE_BREAK_BYTES: Final = re.compile(rb"\r\n|\r|\n")
-
-
-def markdown_parser() -> MarkdownIt:
-    """The Markdown dialect of postloc: CommonMark plus GFM tables and strikethrough."""
-    from markdown_it import MarkdownIt
-
-    return MarkdownIt("commonmark").enable("table").enable("strikethrough")
-
 
 BREAKS_KEY: Final = "postloc_breaks"
 """Key in the ``env`` of :func:`locating_parser`:
@@ -58,7 +45,7 @@ setext heading: offset in the normalised body where its text starts}."""
 
 @functools.cache
 def locating_parser(every_inline: bool = False) -> MarkdownIt:
-    """:func:`markdown_parser` that also records what its tokens do not say.
+    """The dialect's parser, also recording what its tokens do not say.
 
     markdown-it keeps no offsets below the line: this variant notes in
     ``env`` which newlines became soft or hard breaks (``BREAKS_KEY``; a
@@ -75,7 +62,7 @@ def locating_parser(every_inline: bool = False) -> MarkdownIt:
     from markdown_it.rules_inline.escape import escape
     from markdown_it.rules_inline.newline import newline
 
-    md = markdown_parser()
+    md = new_parser()
     md.inline.ruler.at("newline", _recording_breaks(newline, "hard", 0))
     md.inline.ruler.at("escape", _recording_breaks(escape, "escape", 1))
     md.block.ruler.at("paragraph", _recording_start(paragraph))
@@ -135,48 +122,6 @@ def _recording_start(rule: BlockRule) -> BlockRule:
     return wrapped
 
 
-def line_starts(text: str) -> list[int]:
-    """Offsets where each line of ``text`` starts (line 1 starts at 0)."""
-    return [0, *(m.end() for m in _LINE_BREAK.finditer(text))]
-
-
-def line_number(starts: list[int], offset: int) -> int:
-    """1-based line holding ``offset``, given :func:`line_starts` of the text."""
-    return bisect.bisect_right(starts, offset)
-
-
-class LineTable:
-    """Lines of a post's text as markdown-it sees them, for turning line numbers into offsets."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.starts = line_starts(text)
-
-    def start(self, index: int) -> int:
-        """Offset where 0-based line ``index`` starts."""
-        return self.starts[index]
-
-    def content(self, index: int) -> str:
-        """Line ``index`` (0-based) without its line ending, NUL replaced as markdown-it does."""
-        start = self.starts[index]
-        if index + 1 < len(self.starts):
-            end = self.starts[index + 1]
-            end -= 2 if self.text.startswith("\r\n", end - 2) else 1
-        else:
-            end = len(self.text)
-        return self.text[start:end].replace("\0", "\ufffd")
-
-    def number(self, offset: int) -> int:
-        """1-based line holding ``offset``."""
-        return line_number(self.starts, offset)
-
-
-def newline_of(text: str) -> str:
-    """The first line ending of ``text`` (``\\n`` when it has none)."""
-    found = _LINE_BREAK.search(text)
-    return found.group() if found else "\n"
-
-
 def parse_post(data: bytes | str, path: str) -> Post:
     """Decode and split one post; raise BadPost/BadFrontMatter naming ``path`` on bad input.
 
@@ -234,7 +179,7 @@ def _decode(data: bytes | str, path: str) -> tuple[str, bool]:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = len(_LINE_BREAK_BYTES.findall(data, 0, exc.start)) + 1
+            line = len(LINE_BREAK.findall(data[: exc.start].decode("utf-8"))) + 1
             bad = data[exc.start]
             raise BadPost(
                 f"not valid UTF-8 (byte 0x{bad:02x} at offset {exc.start}); save the file as UTF-8",
@@ -247,11 +192,12 @@ def _decode(data: bytes | str, path: str) -> tuple[str, bool]:
 
 
 def _too_big(path: str) -> BadPost:
-    return BadPost(f"post is larger than {MAX_POST_BYTES // (1024 * 1024)} MB", path=path)
+    megabytes = MAX_POST_BYTES // (1024 * 1024)
+    return BadPost(f"post is larger than {megabytes} MB (the size limit)", path=path)
 
 
 def _slug(mapping: dict[str, object], path: str) -> str:
-    """Front matter ``slug:`` if present, else the file stem; must match DESIGN.md's pattern."""
+    """Front matter ``slug:`` if present, else the file stem; checked by :func:`check_slug`."""
     if "slug" in mapping:
         slug = mapping["slug"]
         if not isinstance(slug, str):
@@ -260,9 +206,4 @@ def _slug(mapping: dict[str, object], path: str) -> str:
     else:
         slug = PurePosixPath(path.replace("\\", "/")).stem
         origin = "file name"
-    if SLUG_RE.fullmatch(slug) is None or ".." in slug:
-        raise BadPost(
-            f"bad slug {slug!r} (from the {origin}): use lowercase letters, digits, '.', '_', '-'",
-            path=path,
-        )
-    return slug
+    return check_slug(slug, origin=origin, path=path)

@@ -12,23 +12,19 @@ not read back as the same string.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from yaml.nodes import CollectionNode, MappingNode
 
 from postloc.markdown import frontmatter
+from postloc.markdown.dialect import markdown_parser
+from postloc.markdown.lines import LINE_BREAK, line_number, line_starts
 from postloc.markdown.model import FRONT_MATTER_KIND_PREFIX, Post, Segment
-from postloc.markdown.parse import line_number, line_starts, markdown_parser
 
-if TYPE_CHECKING:
-    from markdown_it import MarkdownIt
-
-_LINE_BREAK: Final = re.compile(r"\r\n|\r|\n")
 _LIST_MARKER: Final = re.compile(r"[-+*]|\d{1,9}[.)]")
 _BLOCK_START: Final = re.compile(
     r"(?P<hash>#{1,6}(?=[ \t]|$))"
@@ -44,7 +40,9 @@ _BLOCK_START: Final = re.compile(
     r"|(?P<html><)"
 )
 """A paragraph start that might open a block instead (checked and escaped by :func:`_guard`)."""
-_DELIMITER_ROW: Final = re.compile(r"[> \t]*(?:[|:][-:| \t]|-[-:|])[-:| \t]*(?:\r\n|\r|\n|$)")
+_DELIMITER_ROW: Final = re.compile(
+    rf"[> \t]*(?:[|:][-:| \t]|-[-:|])[-:| \t]*(?:{LINE_BREAK.pattern}|$)"
+)
 """A line that could be a table's delimiter row, after any quote markers."""
 _RISKY_START: Final = re.compile(r"[#>*+\-_=`~<|:]|\d{1,9}[.)]")
 """A later line starting like this might open a block (checked by :func:`_indented`)."""
@@ -162,14 +160,14 @@ def _indented(above: str, line: str) -> str:
     """
     if not _RISKY_START.match(line):
         return line
-    tokens = _parser().parse(f"{above}\n{line}")
+    tokens = markdown_parser().parse(f"{above}\n{line}")
     if [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]:
         return line
     return "    " + line
 
 
 def _next_line_start(text: str, offset: int) -> int:
-    found = _LINE_BREAK.search(text, offset)
+    found = LINE_BREAK.search(text, offset)
     return found.end() if found else len(text)
 
 
@@ -202,7 +200,7 @@ def _continuation(prefix: str) -> str:
 def _hard_lines(text: str) -> list[str]:
     """Split at hard breaks (kept at line ends); soft newlines become one space."""
     lines: list[str] = []
-    for raw in _LINE_BREAK.split(text):
+    for raw in LINE_BREAK.split(text):
         if not raw.strip(" \t"):
             continue
         if lines and not _is_hard(lines[-1]):
@@ -241,18 +239,13 @@ def _guard(line: str) -> str:
     found = _BLOCK_START.match(line)
     if found is None:
         return line
-    tokens = _parser().parse(line)
+    tokens = markdown_parser().parse(line)
     if tokens and tokens[0].type == "paragraph_open":
         return line
     if found.group("ordered"):
         cut = found.start("ordered")
         return line[:cut] + "\\" + line[cut:]
     return "\\" + line
-
-
-@functools.cache
-def _parser() -> MarkdownIt:
-    return markdown_parser()
 
 
 def _escape_pipes(text: str) -> str:

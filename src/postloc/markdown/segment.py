@@ -24,8 +24,9 @@ from yaml.nodes import ScalarNode
 from postloc.config import DEFAULT_FRONT_MATTER_FIELDS
 from postloc.errors import BadPost
 from postloc.markdown import frontmatter
+from postloc.markdown.lines import LineTable
 from postloc.markdown.model import Post, Segment, front_matter_kind
-from postloc.markdown.parse import BLOCK_STARTS_KEY, BREAKS_KEY, LineTable, locating_parser
+from postloc.markdown.parse import BLOCK_STARTS_KEY, BREAKS_KEY, locating_parser
 
 try:
     from markdown_it.common.utils import MD_TRIM_CHARS as _TRIM_CHARS

@@ -2,7 +2,7 @@
 
 Pending entries of *all* catalogues of a language go to the engine together
 (one batched stream per language pair, not post by post). Which entries are
-pending, and how a draft is written, follows DESIGN.md's PO conventions:
+pending, and how a draft is written, follows docs/architecture.md ("PO conventions"):
 
 - untranslated entries get a draft;
 - an untouched draft whose source text changed (``#| msgid`` present) is refreshed;
@@ -20,8 +20,10 @@ from postloc.mt.translator import Draft, MachineTranslator
 from postloc.po.state import (
     DAMAGE_PREFIX,
     DAMAGED_FLAG,
+    FUZZY_FLAG,
     MachineNote,
-    entry_state,
+    is_human,
+    is_pending,
     output_digest,
     without_note,
 )
@@ -60,29 +62,12 @@ class TranslateReport:
         }
 
 
-def is_pending(entry: polib.POEntry) -> bool:
-    """True when a machine may (re)write this entry."""
-    if entry.obsolete or not entry.msgid or entry.msgid_plural:
-        return False
-    state = entry_state(entry)
-    if state == "untranslated":
-        return True
-    return state == "machine" and entry.previous_msgid is not None
-
-
-def is_human(entry: polib.POEntry) -> bool:
-    """Reviewed, human fuzzy, or a machine draft a person edited."""
-    if entry.obsolete or not entry.msgid:
-        return False
-    return entry_state(entry) in ("reviewed", "fuzzy")
-
-
 def apply_draft(entry: polib.POEntry, draft: Draft, note: MachineNote) -> None:
     """Write a draft into an entry: fuzzy, the ``MT:`` note, a damage line if any."""
     entry.msgstr = draft.text
     entry.previous_msgid = None
     entry.previous_msgctxt = None
-    entry.flags = ["fuzzy", *(f for f in entry.flags if f not in ("fuzzy", DAMAGED_FLAG))]
+    entry.flags = [FUZZY_FLAG, *(f for f in entry.flags if f not in (FUZZY_FLAG, DAMAGED_FLAG))]
     lines = [without_note(entry.tcomment or ""), note.render()]
     if draft.problems:
         lines.append(DAMAGE_PREFIX + "; ".join(draft.problems))

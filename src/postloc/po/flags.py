@@ -1,8 +1,8 @@
 """Flags as ``msgcat`` writes them: gettext's order, its format languages, its overrides.
 
-Both sides of :mod:`postloc.pofile` need this: the reader splits ``#,`` lines into flags and the
-writer normalises them, and a catalogue must come out of a round trip with the flags it would
-have after ``msgcat``.
+Both sides of PO text need this: :mod:`postloc.po.read` splits ``#,`` lines into flags and
+:mod:`postloc.po.write` normalises them, and a catalogue must come out of a round trip with the
+flags it would have after ``msgcat``.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ import re
 from collections.abc import Iterator
 
 import polib
+
+from postloc.po.state import FUZZY_FLAG
 
 _FORMAT_NAMES = """c objc python python-brace java java-printf csharp javascript scheme lisp elisp
 librep ruby sh awk lua object-pascal smalltalk qt qt-plural kde kde-kuit boost tcl perl perl-brace
@@ -29,7 +31,7 @@ def first_msgstr(entry: polib.POEntry) -> str:
 
 
 def normalized_flags(entry: polib.POEntry) -> list[str]:
-    """The flags as msgcat writes them (see :mod:`postloc.pofile`), unknown ones last."""
+    """The flags as msgcat writes them (docs/architecture.md, "PO conventions"), unknown last."""
     fuzzy = False
     formats: dict[str, str] = {}
     range_flag: str | None = None
@@ -42,7 +44,7 @@ def normalized_flags(entry: polib.POEntry) -> list[str]:
             if language and language.startswith(prefix) and language[len(prefix) :]:
                 language, state = language[len(prefix) :], prefix[:-1]
                 break
-        if flag == "fuzzy":
+        if flag == FUZZY_FLAG:
             fuzzy = True
         elif language in FORMAT_LANGUAGES:
             formats[language] = state
@@ -52,7 +54,7 @@ def normalized_flags(entry: polib.POEntry) -> list[str]:
             wrap = flag == "wrap"
         elif flag not in unknown:
             unknown.append(flag)
-    flags = ["fuzzy"] if fuzzy and first_msgstr(entry) else []
+    flags = [FUZZY_FLAG] if fuzzy and first_msgstr(entry) else []
     for language in FORMAT_LANGUAGES:
         state = formats.get(language, "impossible")
         if state != "impossible":

@@ -7,7 +7,7 @@ to what ``msgcat``, ``msgmerge`` and Poedit write, so a round trip shows no diff
 
 The two Unicode tables (line break class and display width per code point) are
 embedded below as zlib-compressed run lengths, generated from libunistring 1.0
-(Unicode 14) itself; ``tests/test_linebreak.py`` checks them against the
+(Unicode 14) itself; ``tests/po/test_linebreak.py`` checks them against the
 installed library. They are independent of Python's ``unicodedata`` version on
 purpose: the output must not change when Python is upgraded.
 """

@@ -30,6 +30,7 @@ import polib
 
 from postloc.po.flags import normalized_flags
 from postloc.po.fuzzy import FuzzyIndex
+from postloc.po.state import FUZZY_FLAG, is_fuzzy
 
 PLACEHOLDER_DATE = "YEAR-MO-DA HO:MI+ZONE"
 DEFAULT_TRANSLATOR = "FULL NAME <EMAIL@ADDRESS>"
@@ -278,7 +279,7 @@ def _fresh(tentry: polib.POEntry, nplurals: int) -> polib.POEntry:
         msgstr_plural={i: "" for i in range(nplurals)} if tentry.msgid_plural else {},
         comment=tentry.comment,
         occurrences=list(tentry.occurrences),
-        flags=[f for f in tentry.flags if f != "fuzzy"],
+        flags=[f for f in tentry.flags if f != FUZZY_FLAG],
         encoding="utf-8",
     )
 
@@ -294,9 +295,9 @@ def _with_translation(entry: polib.POEntry, old: polib.POEntry, nplurals: int) -
 
 
 def _add_flags(entry: polib.POEntry, flags: Sequence[str], fuzzy: bool) -> None:
-    merged = [f for f in [*flags, *entry.flags] if f != "fuzzy"]
+    merged = [f for f in [*flags, *entry.flags] if f != FUZZY_FLAG]
     fuzzy = fuzzy and _translated(entry)
-    entry.flags = (["fuzzy"] if fuzzy else []) + list(dict.fromkeys(merged))
+    entry.flags = ([FUZZY_FLAG] if fuzzy else []) + list(dict.fromkeys(merged))
 
 
 def _kept(tentry: polib.POEntry, old: polib.POEntry, nplurals: int) -> polib.POEntry:
@@ -307,7 +308,7 @@ def _kept(tentry: polib.POEntry, old: polib.POEntry, nplurals: int) -> polib.POE
     entry.previous_msgctxt = old.previous_msgctxt
     entry.previous_msgid = old.previous_msgid
     entry.previous_msgid_plural = old.previous_msgid_plural
-    _add_flags(entry, old.flags, "fuzzy" in old.flags or reshaped)
+    _add_flags(entry, old.flags, is_fuzzy(old) or reshaped)
     return entry
 
 
@@ -316,7 +317,7 @@ def _lent(tentry: polib.POEntry, old: polib.POEntry, nplurals: int) -> polib.POE
     entry = _fresh(tentry, nplurals)
     _with_translation(entry, old, nplurals)
     entry.tcomment = old.tcomment
-    if "fuzzy" in old.flags and old.previous_msgid is not None:
+    if is_fuzzy(old) and old.previous_msgid is not None:
         entry.previous_msgctxt = old.previous_msgctxt
         entry.previous_msgid = old.previous_msgid
         entry.previous_msgid_plural = old.previous_msgid_plural

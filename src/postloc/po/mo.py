@@ -11,6 +11,8 @@ import struct
 
 import polib
 
+from postloc.po.state import is_fuzzy
+
 MO_MAGIC = 0x950412DE
 _HEADER_SIZE = 7 * 4
 
@@ -54,7 +56,7 @@ def compile_catalogue(po: polib.POFile, *, use_fuzzy: bool = False) -> bytes:
     for entry in po:
         if entry.obsolete or not entry.msgid:
             continue
-        if "fuzzy" in entry.flags and not use_fuzzy:
+        if is_fuzzy(entry) and not use_fuzzy:
             continue
         message = _message(entry)
         if message is not None:

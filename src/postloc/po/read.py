@@ -2,7 +2,7 @@
 
 polib's parser loses ``#~|`` lines and strips comment whitespace, so postloc reads PO itself:
 a line-by-line state machine over GNU PO syntax building polib's ``POFile``/``POEntry``
-(see :mod:`postloc.pofile`).
+(docs/architecture.md, "PO conventions").
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import polib
 
 from postloc.errors import BadCatalogue
 from postloc.po.flags import split_flags
+from postloc.po.state import FUZZY_FLAG
 from postloc.po.write import ESCAPES
 
 _UNESCAPES = {v: k for k, v in ESCAPES.items()} | {"\\": "\\", '"': '"'}
@@ -300,7 +301,7 @@ class _Parser:
         self.header_found = True
         self.po.header = tcomment
         self.po.metadata_is_fuzzy = any(
-            "fuzzy" in split_flags([line]) for line in self.comments["#,"]
+            FUZZY_FLAG in split_flags([line]) for line in self.comments["#,"]
         )
         key: str | None = None
         for line in msgstr.split("\n"):

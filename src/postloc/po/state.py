@@ -1,21 +1,23 @@
 """What a catalogue entry *is*: reviewed, machine draft, human fuzzy, untranslated, obsolete.
 
-DESIGN.md defines these by flags and the ``MT:`` translator comment; this module
-is the single place that reads or writes that comment, so every command
-classifies entries the same way.
+docs/architecture.md ("PO conventions") defines these by flags and the ``MT:``
+translator comment; this module is the single place that reads or writes that
+comment, so every command classifies entries the same way.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 import polib
 
 State = Literal["reviewed", "machine", "fuzzy", "untranslated", "obsolete"]
 STATES: tuple[State, ...] = ("reviewed", "machine", "fuzzy", "untranslated", "obsolete")
 
+FUZZY_FLAG: Final = "fuzzy"
+"""gettext's flag on a translation nobody confirmed: a machine draft or a human's guess."""
 MT_PREFIX = "MT: "
 DAMAGE_PREFIX = "MT-damage: "
 """Translator-comment line on a draft whose markup the engine broke (read by ``check``).
@@ -69,7 +71,7 @@ def machine_note(entry: polib.POEntry) -> MachineNote | None:
     A draft a person edited no longer matches its digest and counts as human
     work from then on, exactly like a reviewed translation.
     """
-    if not entry.msgstr or "fuzzy" not in entry.flags:
+    if not entry.msgstr or not is_fuzzy(entry):
         return None
     note = parse_note(entry.tcomment or "")
     if note is None or note.digest != output_digest(entry.msgstr):
@@ -93,11 +95,47 @@ def damage_note(entry: polib.POEntry) -> str | None:
 
 
 def entry_state(entry: polib.POEntry) -> State:
-    """Classify one entry by DESIGN.md's rules."""
+    """Classify one entry (docs/architecture.md, "PO conventions", entry states)."""
     if entry.obsolete:
         return "obsolete"
     if not entry.msgstr and not any(entry.msgstr_plural.values() if entry.msgstr_plural else ()):
         return "untranslated"
-    if "fuzzy" not in entry.flags:
+    if not is_fuzzy(entry):
         return "reviewed"
     return "machine" if machine_note(entry) is not None else "fuzzy"
+
+
+def is_fuzzy(entry: polib.POEntry) -> bool:
+    """Whether the entry carries the fuzzy flag: nobody confirmed its translation."""
+    return FUZZY_FLAG in entry.flags
+
+
+def mark_fuzzy(entry: polib.POEntry) -> None:
+    """Flag the entry fuzzy (first, where msgcat writes it) unless it already is."""
+    if not is_fuzzy(entry):
+        entry.flags.insert(0, FUZZY_FLAG)
+
+
+def is_reviewed(entry: polib.POEntry) -> bool:
+    """A translation a person confirmed (the fuzzy flag cleared)."""
+    return entry_state(entry) == "reviewed"
+
+
+def is_pending(entry: polib.POEntry) -> bool:
+    """True when a machine may (re)write this entry.
+
+    Untranslated entries, and untouched drafts whose source changed (``#| msgid``).
+    """
+    if entry.obsolete or not entry.msgid or entry.msgid_plural:
+        return False
+    state = entry_state(entry)
+    if state == "untranslated":
+        return True
+    return state == "machine" and entry.previous_msgid is not None
+
+
+def is_human(entry: polib.POEntry) -> bool:
+    """Reviewed, human fuzzy, or a machine draft a person edited."""
+    if entry.obsolete or not entry.msgid:
+        return False
+    return entry_state(entry) in ("reviewed", "fuzzy")

@@ -2,8 +2,8 @@
 
 Its own module because reproducing ``write-po.c`` (comment order, reference wrapping, string
 escaping and breaking) is a job of its own; the normalisations it applies are listed in
-:mod:`postloc.pofile`, the flag rules live in :mod:`postloc.po.flags` and line breaking inside
-strings in :mod:`postloc.po.linebreak`.
+docs/architecture.md ("PO conventions"), the flag rules live in :mod:`postloc.po.flags` and
+line breaking inside strings in :mod:`postloc.po.linebreak`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import polib
 
 from postloc.po.flags import first_msgstr, normalized_flags, split_flags
 from postloc.po.linebreak import wrap_points
+from postloc.po.state import FUZZY_FLAG
 
 PAGE_WIDTH = 79
 """gettext's default page width; every tool in the chain uses it."""
@@ -82,8 +83,8 @@ def _obsolete_lines(entry: polib.POEntry) -> list[str]:
     wrap = "no-wrap" not in normalized_flags(entry)
     lines = _comment_lines(entry.tcomment) + _comment_lines(entry.comment, "#.")
     lines += _reference_lines(entry)
-    if "fuzzy" in split_flags(entry.flags):
-        lines.append("#, fuzzy")
+    if FUZZY_FLAG in split_flags(entry.flags):
+        lines.append(f"#, {FUZZY_FLAG}")
     return lines + _previous_lines(entry, "#~| ", wrap) + _message_lines(entry, "#~ ", wrap)
 
 

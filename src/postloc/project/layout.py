@@ -1,7 +1,7 @@
 """The project on disk: where posts, templates, catalogues and exports live, and loading them.
 
-Everything path-shaped is here (STYLE: "the CLI and a small files module own
-paths"); the pipeline stages call these helpers and stay free of path logic.
+Everything path-shaped is here (docs/architecture.md, "House style": paths belong
+to this layer and the CLI); the stages call these helpers and stay free of path logic.
 Loading validates before anything is written, so bad input never leaves a
 half-updated project.
 """
@@ -9,8 +9,7 @@ half-updated project.
 from __future__ import annotations
 
 import os
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,11 +18,7 @@ import polib
 
 from postloc.config import Config
 from postloc.errors import BadCatalogue, BadPost, PostlocError
-from postloc.files import atomic_write
 from postloc.languages import validate_language
-
-SLUG_RE = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")
-MAX_POST_BYTES = 10 * 1024 * 1024
 
 
 def now_stamp() -> str:
@@ -31,12 +26,6 @@ def now_stamp() -> str:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
     return moment.strftime("%Y-%m-%d %H:%M+0000")
-
-
-def check_slug(slug: str, where: str) -> str:
-    if not SLUG_RE.match(slug) or ".." in slug:
-        raise BadPost(f"invalid slug {slug!r} (allowed: [a-z0-9][a-z0-9._-]*)", path=where)
-    return slug
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,13 +99,11 @@ class Project:
         return files
 
     def read_post_bytes(self, path: Path) -> bytes:
-        size = path.stat().st_size
-        if size > MAX_POST_BYTES:
-            raise BadPost(
-                f"post is {size} bytes, over the {MAX_POST_BYTES} byte limit",
-                path=self.relative(path),
-            )
-        return path.read_bytes()
+        """A post's bytes, at most one past the size limit: ``parse_post`` refuses it then."""
+        from postloc.markdown.parse import MAX_POST_BYTES
+
+        with path.open("rb") as file:
+            return file.read(MAX_POST_BYTES + 1)
 
     # --- catalogues -------------------------------------------------------------
     def read_catalogue(self, path: Path, lang: str | None = None) -> polib.POFile | None:
@@ -147,20 +134,3 @@ class Project:
                 path=where,
             )
         return po
-
-    def write_catalogue(self, path: Path, po: polib.POFile) -> bool:
-        from postloc.po.write import dump_po
-
-        return atomic_write(path, dump_po(po))
-
-    def existing_languages(self) -> list[str]:
-        """Language folders present under locales/ (for stale-export and status reports)."""
-        base = self.config.locales_path
-        if not base.is_dir():
-            return []
-        return sorted(p.name for p in base.iterdir() if (p / "LC_MESSAGES").is_dir())
-
-
-def write_all(items: Iterable[tuple[Path, str | bytes]]) -> list[Path]:
-    """Write each file atomically; return those whose content changed."""
-    return [path for path, data in items if atomic_write(path, data)]

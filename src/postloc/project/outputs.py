@@ -16,6 +16,7 @@ import polib
 
 from postloc.export.post import ExportOutcome, Format, export_post
 from postloc.files import atomic_write, remove_file
+from postloc.markdown.slug import SLUG_PATTERN
 from postloc.project.layout import Project
 from postloc.project.stages import LoadedPost, load_posts
 
@@ -53,13 +54,14 @@ class ExportReport:
 
 
 def _pattern_regex(pattern: str, suffix: str) -> re.Pattern[str]:
+    """The export filename pattern as a regex; ``{slug}`` matches lazily (``*?``)."""
     if suffix != ".md" and pattern.endswith(".md"):
         pattern = pattern[: -len(".md")] + suffix
     parts = re.split(r"(\{lang\}|\{slug\})", pattern)
     regex = "".join(
         "(?P<lang>[A-Za-z_]+)"
         if p == "{lang}"
-        else "(?P<slug>[a-z0-9][a-z0-9._-]*?)"
+        else f"(?P<slug>{SLUG_PATTERN}?)"
         if p == "{slug}"
         else re.escape(p)
         for p in parts
@@ -92,14 +94,12 @@ def export_project(
     fmt: Format = "md",
     prune: bool = False,
     posts: Sequence[LoadedPost] | None = None,
-    live_slugs: set[str] | None = None,
     loaded: Mapping[Path, polib.POFile] | None = None,
     find_stale: bool = True,
 ) -> ExportReport:
     """Write every localized post; report (and with ``prune`` delete) stale ones.
 
     ``posts`` limits the export to already-parsed posts (incremental sync);
-    ``live_slugs`` then names every existing post for the stale-file report;
     ``loaded`` passes catalogues already in memory.
     """
     config = project.config
@@ -133,8 +133,7 @@ def export_project(
             report.posts.append(PostExport(item.post.slug, lang, path, outcome, written))
     if not find_stale:
         return report
-    slugs = live_slugs if live_slugs is not None else {item.post.slug for item in posts}
-    live = {(slug, lang) for slug in slugs for lang in config.target_languages}
+    live = {(item.post.slug, lang) for item in posts for lang in config.target_languages}
     report.stale = stale_exports(project, target, live, suffix)
     if prune:
         report.pruned = [path for path in report.stale if remove_file(path)]

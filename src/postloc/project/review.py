@@ -1,22 +1,32 @@
 """The reviewer's side over a whole project: status, QA check, compile, merge-review.
 
-The per-catalogue logic lives in :mod:`statusreport`, :mod:`checks`,
-:mod:`compile` and :mod:`review`; this module walks the project's files.
+The per-catalogue logic lives in :mod:`postloc.review.status`, :mod:`postloc.qa.checks`,
+:mod:`postloc.po.mo` and :mod:`postloc.review.merge`; this module walks the project's files.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from postloc.errors import BadCatalogue
 from postloc.files import atomic_write
-from postloc.project.layout import Project, check_slug
+from postloc.markdown.slug import check_slug
+from postloc.project.layout import Project
 from postloc.project.stages import dump, read_templates, save_revised
 
+if TYPE_CHECKING:  # imported lazily below: status and check must not load the others
+    import polib
 
-def _catalogues(project: Project, languages: Sequence[str]) -> list[tuple[str, str, Path, Any]]:
+    from postloc.qa.checks import Issue
+    from postloc.review.merge import ReviewResult
+    from postloc.review.status import StatusRow
+
+
+def _catalogues(
+    project: Project, languages: Sequence[str]
+) -> list[tuple[str, str, Path, polib.POFile | None]]:
     rows = []
     slugs = [path.stem for path in read_templates(project)]
     for slug in slugs:
@@ -26,23 +36,23 @@ def _catalogues(project: Project, languages: Sequence[str]) -> list[tuple[str, s
     return rows
 
 
-def status_rows(project: Project, languages: Sequence[str] = ()) -> list[Any]:
+def status_rows(project: Project, languages: Sequence[str] = ()) -> list[StatusRow]:
     """One StatusRow per post × language (a missing catalogue counts as all untranslated)."""
-    from postloc.review.status import StatusRow, catalogue_counts
+    from postloc.review.status import StatusRow
 
     templates = {path.stem: po for path, po in read_templates(project).items()}
     rows = []
     for slug, lang, _path, po in _catalogues(project, languages):
-        counts = catalogue_counts(po if po is not None else templates[slug])
-        rows.append(StatusRow(post=slug, lang=lang, **counts))
+        counted = po if po is not None else templates[slug]
+        rows.append(StatusRow.from_catalogue(counted, post=slug, lang=lang))
     return rows
 
 
-def check_project(project: Project, languages: Sequence[str] = ()) -> list[Any]:
+def check_project(project: Project, languages: Sequence[str] = ()) -> list[Issue]:
     """Every QA issue of every catalogue, in post and language order."""
     from postloc.qa.checks import check_catalogue
 
-    issues: list[Any] = []
+    issues: list[Issue] = []
     source = project.config.source_language
     for slug, lang, _path, po in _catalogues(project, languages):
         if po is not None:
@@ -65,13 +75,14 @@ def compile_project(
     return written
 
 
-def merge_review_file(project: Project, file: Path, lang: str, slug: str | None) -> Any:
+def merge_review_file(project: Project, file: Path, lang: str, slug: str | None) -> ReviewResult:
     """Merge a reviewer's ``.po`` into ``locales/<lang>/LC_MESSAGES/<slug>.po``."""
     from postloc.po.read import read_po
     from postloc.review.merge import merge_review
 
     where = str(file)
-    post = check_slug(slug or file.stem, where)
+    origin = "--post option" if slug else "file name"
+    post = check_slug(slug or file.stem, origin=origin, path=where)
     project.languages([lang])
     path = project.catalogue_path(lang, post)
     ours = project.read_catalogue(path, lang)

@@ -22,6 +22,7 @@ from postloc.files import atomic_write, project_lock, remove_file, remove_stale_
 from postloc.languages import plural_forms
 from postloc.markdown.model import Post, Segment
 from postloc.project.layout import Project, now_stamp
+from postloc.project.workers import run_in_processes
 
 if TYPE_CHECKING:
     from postloc.mt.drafts import TranslateReport
@@ -216,18 +217,15 @@ def translate(
     ``jobs`` > 1 runs language pairs in parallel processes; ``loaded`` passes
     catalogues already in memory (sync), which are updated in place.
     """
-    from postloc.mt.drafts import TranslateReport, is_human, is_pending, translate_catalogues
-    from postloc.mt.engines.registry import EngineRegistry
+    from postloc.mt.drafts import TranslateReport, translate_catalogues
+    from postloc.mt.engines.registry import routes_for
     from postloc.mt.memory import TranslationMemory
     from postloc.mt.translator import MachineTranslator
+    from postloc.po.state import is_human, is_pending
 
     langs = project.languages(languages)
-    registry = EngineRegistry(project.config)
     source = project.config.source_language
-    routes = {
-        lang: registry.route(engine or project.config.engine_for(lang), source, lang)
-        for lang in langs
-    }
+    routes = routes_for(project.config, langs, engine)
     stems = [p.stem for p in read_templates_paths(project)]
     if slugs is not None:
         wanted = set(slugs)
@@ -291,20 +289,14 @@ def _translate_one_language(
 def _translate_parallel(
     project: Project, langs: Sequence[str], engine: str | None, stems: list[str], jobs: int
 ) -> tuple[TranslateReport, WriteReport]:
-    """One process per language pair (engines hold no shared state; the memory is SQLite/WAL)."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
+    """One process per language pair (see :mod:`postloc.project.workers`)."""
     from postloc.mt.drafts import TranslateReport
 
     total, writes = TranslateReport(), WriteReport()
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(langs)), mp_context=context) as pool:
-        for report, written in pool.map(
-            _translate_one_language, [(project, lang, engine, stems) for lang in langs]
-        ):
-            total.add(report)
-            writes.written.extend(written)
+    work = [(project, lang, engine, stems) for lang in langs]
+    for report, written in run_in_processes(_translate_one_language, work, jobs):
+        total.add(report)
+        writes.written.extend(written)
     return total, writes
 
 

@@ -17,7 +17,8 @@ import polib
 
 from postloc import __version__
 from postloc.errors import BadPost
-from postloc.mt.drafts import TranslateReport, is_pending
+from postloc.mt.drafts import TranslateReport
+from postloc.po.state import is_pending
 from postloc.project.layout import Project
 from postloc.project.outputs import ExportReport, export_project, stale_exports
 from postloc.project.stages import (
@@ -34,6 +35,7 @@ from postloc.project.stages import (
     write_catalogues,
 )
 from postloc.project.sync_cache import SyncCache, fingerprint
+from postloc.project.workers import run_in_processes
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +155,7 @@ def run_sync(
     progress: Progress | None = None,
 ) -> SyncResult:
     """The whole pipeline for every post that changed since the last sync."""
-    from postloc.mt.engines.registry import EngineRegistry
+    from postloc.mt.engines.registry import routes_for
 
     langs = project.languages(languages)
     config = project.config
@@ -181,21 +183,13 @@ def run_sync(
     if dirty:  # a missing engine or unreadable memory fails before anything is written
         from postloc.mt.memory import TranslationMemory
 
-        registry = EngineRegistry(config)
-        for lang in langs:
-            registry.route(engine or config.engine_for(lang), config.source_language, lang)
+        routes_for(config, langs, engine)
         TranslationMemory(project.memory_path).close()
     extract = write_catalogues(templates.items())
     remove_orphan_templates(project, slugs, extract)
     if jobs > 1 and len(langs) > 1 and dirty:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(min(jobs, len(langs)), mp_context=context) as pool:
-            results = list(
-                pool.map(_sync_language_job, [(project, lang, dirty, engine) for lang in langs])
-            )
+        work = [(project, lang, dirty, engine) for lang in langs]
+        results = run_in_processes(_sync_language_job, work, jobs)
     else:
         results = [
             _sync_language(project, lang, templates, dirty, engine, notify, progress)

@@ -25,7 +25,7 @@ from postloc.qa.rules import (
     Pair,
     Severity,
 )
-from postloc.qa.text import Text, parse_text
+from postloc.qa.text import ParsedText, parse_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +58,7 @@ def check_entry(
     """Run every check on one source/translation pair."""
     pair = Pair(
         parse_text(msgid),
-        parse_text(msgstr) if msgstr.strip() else Text(msgstr, (), ()),
+        parse_text(msgstr) if msgstr.strip() else ParsedText(msgstr, (), ()),
         kind,
         lang,
         source_lang,
@@ -130,9 +130,9 @@ def check_catalogue(
     return issues
 
 
-def has_errors(issues: Iterable[Issue]) -> bool:
-    """Whether ``postloc check`` must exit 1."""
-    return any(issue.severity == "error" for issue in issues)
+def count_errors(issues: Iterable[Issue]) -> int:
+    """Issues that fail ``postloc check`` (the rest are warnings)."""
+    return sum(1 for issue in issues if issue.severity == "error")
 
 
 def issues_to_json(issues: Iterable[Issue]) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from typing import Literal, NamedTuple
 
 from postloc.po.state import DAMAGED_FLAG
 from postloc.qa.text import (
-    Text,
+    ParsedText,
     final_punctuation,
     links,
     numbers,
@@ -44,8 +44,8 @@ class Finding(NamedTuple):
 class Pair:
     """A source segment and its translation, the input of every check."""
 
-    source: Text
-    target: Text
+    source: ParsedText
+    target: ParsedText
     kind: str
     """Segment kind from the ``#. type:`` comment (``heading``, ``paragraph``, …)."""
     lang: str
@@ -98,7 +98,7 @@ def check_empty(pair: Pair) -> list[Finding]:
 def check_inline_code(pair: Pair) -> list[Finding]:
     """Inline code is never translated: the same spans, in any order."""
 
-    def spans(text: Text) -> Counter[str]:
+    def spans(text: ParsedText) -> Counter[str]:
         return Counter(t.content for t in text.inline if t.type == "code_inline")
 
     return _counter_diff("inline-code", "inline code spans", spans(pair.source), spans(pair.target))
@@ -116,7 +116,7 @@ def check_markup(pair: Pair) -> list[Finding]:
     broken pair shows up here as a count mismatch.
     """
 
-    def counts(text: Text) -> Counter[str]:
+    def counts(text: ParsedText) -> Counter[str]:
         return Counter(t.type for t in text.inline if t.type in _MARKUP_NAMES)
 
     source, target = counts(pair.source), counts(pair.target)

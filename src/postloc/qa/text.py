@@ -16,18 +16,22 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache, lru_cache
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 
 @dataclass(frozen=True, slots=True)
-class Text:
+class ParsedText:
     """A Markdown segment with its inline tokens, parsed once for every check."""
 
     raw: str
     """The segment exactly as in the catalogue."""
-    inline: tuple[Any, ...]
+    inline: tuple[Token, ...]
     """Flattened inline tokens (children of images included), links not validated."""
-    blocks: tuple[Any, ...]
+    blocks: tuple[Token, ...]
     """Block-level tokens, to see raw HTML blocks a renderer would pass through."""
 
 
@@ -38,13 +42,15 @@ _FINAL_PUNCT = ".!?:;…"
 
 
 @lru_cache(maxsize=1)
-def _parser() -> Any:
-    """A permissive CommonMark parser: HTML recognised, every link kept as written.
+def _parser() -> MarkdownIt:
+    """The dialect's parser with every link kept as written (raw HTML recognised, as always).
 
     ``validateLink`` is disabled on purpose: the check must *see* a
     ``javascript:`` target that a less careful renderer (Hugo, Jekyll) would emit.
     """
     from markdown_it import MarkdownIt
+
+    from postloc.markdown.dialect import new_parser
 
     class SeeEveryLink(MarkdownIt):
         def validateLink(self, url: str) -> bool:
@@ -53,25 +59,25 @@ def _parser() -> Any:
         def normalizeLink(self, url: str) -> str:
             return url
 
-    return SeeEveryLink("commonmark", {"html": True}).enable(["table", "strikethrough"])
+    return new_parser(kind=SeeEveryLink)
 
 
-def _flatten(tokens: Iterable[Any]) -> Iterator[Any]:
+def _flatten(tokens: Iterable[Token]) -> Iterator[Token]:
     for token in tokens:
         yield token
         if token.children:
             yield from _flatten(token.children)
 
 
-def parse_text(raw: str) -> Text:
+def parse_text(raw: str) -> ParsedText:
     """Parse a segment for the checks (inline tokens and block tokens)."""
     md = _parser()
     inline = tuple(_flatten(md.parseInline(raw))) if raw else ()
     blocks = tuple(md.parse(raw)) if raw else ()
-    return Text(raw, inline, blocks)
+    return ParsedText(raw, inline, blocks)
 
 
-def links(text: Text) -> Counter[str]:
+def links(text: ParsedText) -> Counter[str]:
     """Link and image targets, as written, with how often each occurs."""
     targets: Counter[str] = Counter()
     for token in text.inline:
@@ -82,7 +88,7 @@ def links(text: Text) -> Counter[str]:
     return targets
 
 
-def raw_html(text: Text) -> Counter[str]:
+def raw_html(text: ParsedText) -> Counter[str]:
     """Inline HTML and HTML blocks, stripped, with how often each occurs."""
     found: Counter[str] = Counter()
     for token in text.inline:
@@ -94,7 +100,7 @@ def raw_html(text: Text) -> Counter[str]:
     return found
 
 
-def prose(text: Text) -> str:
+def prose(text: ParsedText) -> str:
     """Prose only (text tokens): numbers inside code or URLs are not the reader's."""
     return " ".join(t.content for t in text.inline if t.type == "text")
 
@@ -105,7 +111,7 @@ def _squash(url: str) -> str:
     return "".join(c for c in url if not c.isspace() and unicodedata.category(c)[0] != "C").lower()
 
 
-def unsafe_urls(text: Text) -> Counter[str]:
+def unsafe_urls(text: ParsedText) -> Counter[str]:
     """Link targets and HTML fragments that use a script-running URL scheme."""
     found: Counter[str] = Counter()
     for target, count in links(text).items():

@@ -5,7 +5,7 @@ translation becomes reviewed, nothing a person wrote is ever lost, and a
 translation made for an older source text never passes as reviewed. Header and
 wrapping stay ours because the caller writes the result with our writer.
 
-Decisions beyond DESIGN.md:
+Decisions beyond docs/architecture.md ("PO conventions"):
 
 - A reviewer's *fuzzy* entry whose text differs from ours is taken as human
   fuzzy (the ``MT:`` line dropped) unless ours is reviewed: the reviewer's edit
@@ -26,7 +26,15 @@ import polib
 
 from postloc.errors import BadCatalogue
 from postloc.po.fuzzy import FuzzyIndex
-from postloc.po.state import DAMAGED_FLAG, entry_state, machine_note, without_note
+from postloc.po.state import (
+    DAMAGED_FLAG,
+    FUZZY_FLAG,
+    is_fuzzy,
+    is_reviewed,
+    machine_note,
+    mark_fuzzy,
+    without_note,
+)
 from postloc.qa.checks import entry_line
 
 Key = tuple[str | None, str]
@@ -136,7 +144,7 @@ def _snapshot(entry: polib.POEntry) -> tuple[Any, ...]:
 
 def _make_reviewed(ours: polib.POEntry, theirs: polib.POEntry) -> None:
     _set_translation(ours, _translation(theirs))
-    ours.flags = [f for f in ours.flags if f not in ("fuzzy", DAMAGED_FLAG)]
+    ours.flags = [f for f in ours.flags if f not in (FUZZY_FLAG, DAMAGED_FLAG)]
     ours.previous_msgid = ours.previous_msgid_plural = ours.previous_msgctxt = None
     ours.tcomment = _merge_comments(ours.tcomment or "", theirs.tcomment or "", keep_note=False)
 
@@ -144,8 +152,7 @@ def _make_reviewed(ours: polib.POEntry, theirs: polib.POEntry) -> None:
 def _make_fuzzy(ours: polib.POEntry, theirs: polib.POEntry, *, previous: str | None) -> None:
     """Take the reviewer's text as human fuzzy, remembering the source it was made for."""
     _set_translation(ours, _translation(theirs))
-    if "fuzzy" not in ours.flags:
-        ours.flags.insert(0, "fuzzy")
+    mark_fuzzy(ours)
     if previous is not None:
         ours.previous_msgid = previous
         ours.previous_msgctxt = theirs.msgctxt if theirs.msgctxt != ours.msgctxt else None
@@ -221,20 +228,14 @@ class _Merger:
 
     def merge_matched(self, ours: polib.POEntry, theirs: polib.POEntry) -> None:
         texts, before = _translation(theirs), _snapshot(ours)
-        reviewed = entry_state(ours) == "reviewed"
-        if "fuzzy" not in theirs.flags and _complete(texts):
+        reviewed = is_reviewed(ours)
+        if not is_fuzzy(theirs) and _complete(texts):
             _make_reviewed(ours, theirs)
             self.record(before, ours, fuzzy=False)
             return
         if reviewed:
-            if texts != _translation(ours) or "fuzzy" in theirs.flags:
-                what = (
-                    "empty"
-                    if _blank(texts)
-                    else "fuzzy"
-                    if "fuzzy" in theirs.flags
-                    else "incomplete"
-                )
+            if texts != _translation(ours) or is_fuzzy(theirs):
+                what = "empty" if _blank(texts) else "fuzzy" if is_fuzzy(theirs) else "incomplete"
                 self.conflict(ours, REVIEWED_KEPT.format(what=what))
             else:
                 self.unchanged += 1
@@ -246,8 +247,7 @@ class _Merger:
             # An untouched machine draft from another checkout: only fills a gap.
             if _blank(_translation(ours)):
                 _set_translation(ours, texts)
-                if "fuzzy" not in ours.flags:
-                    ours.flags.insert(0, "fuzzy")
+                mark_fuzzy(ours)
                 ours.tcomment = theirs.tcomment
                 self.record(before, ours, fuzzy=True)
             else:
@@ -264,7 +264,7 @@ class _Merger:
         if _blank(texts) or texts == _translation(ours) or machine_note(theirs) is not None:
             self.unchanged += 1
             return
-        if entry_state(ours) == "reviewed":
+        if is_reviewed(ours):
             self.conflict(ours, f"{SOURCE_CHANGED}; ours is reviewed and was kept")
             return
         if len(texts) != len(_translation(ours)):

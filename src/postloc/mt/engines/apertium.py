@@ -20,9 +20,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from postloc.errors import EngineFailed, EngineUnavailable
-from postloc.mt.engines.base import MarkupStyle
+from postloc.mt.engines.base import Engine, MarkupStyle
+
+if TYPE_CHECKING:
+    from postloc.config import Config
 
 DEBIAN_PACKAGES = (
     "apertium",
@@ -67,7 +71,7 @@ class Installation:
     modes: Mapping[tuple[str, str], str] = field(default_factory=dict)
     """(source, target) base codes → the mode to run, e.g. ``("fr", "ca") → "fra-cat"``."""
     version: str = "not-installed"
-    """``<apertium version>+data.<hash>``; see :func:`discover`."""
+    """``<apertium version>+data.<hash>``; see :func:`find_installation`."""
 
 
 def language_code(name: str) -> str | None:
@@ -98,7 +102,7 @@ def choose_modes(names: Sequence[str]) -> dict[tuple[str, str], str]:
 
 
 @cache
-def discover(executable: str = "apertium") -> Installation:
+def find_installation(executable: str = "apertium") -> Installation:
     """Find apertium, its modes and a version token (cached for the process).
 
     The version is the program's own (``apertium -V``) plus ``data.`` and a short hash of the
@@ -156,7 +160,7 @@ def _run(command: list[str], text: str, timeout: float = 60.0) -> subprocess.Com
         raise EngineFailed(f"apertium could not run ({' '.join(command[1:])}): {exc}") from exc
 
 
-class ApertiumEngine:
+class ApertiumEngine(Engine):
     """The :class:`~postloc.mt.engines.base.Engine` over Debian's ``apertium`` packages."""
 
     name = "apertium"
@@ -165,8 +169,13 @@ class ApertiumEngine:
     def __init__(self, executable: str = "apertium") -> None:
         self._executable = executable
 
+    @classmethod
+    def from_config(cls, config: Config) -> ApertiumEngine:
+        """The registry's factory: apertium has no settings, the one on PATH is used."""
+        return cls()
+
     def _installation(self) -> Installation:
-        return discover(self._executable)
+        return find_installation(self._executable)
 
     def version(self) -> str:
         return self._installation().version

@@ -21,7 +21,8 @@ class Engine(Protocol):
     """A batched offline translator.
 
     Language codes are base ISO 639-1 codes (``fr``, ``en``, ``eo``); engines
-    map them to their own naming internally.
+    map them to their own naming internally. Engines subclass it explicitly, which
+    gives them the default :meth:`serves`.
     """
 
     name: str
@@ -38,6 +39,14 @@ class Engine(Protocol):
     def pairs(self) -> frozenset[tuple[str, str]]:
         """Direct (source, target) pairs this engine serves on this machine."""
         ...
+
+    def serves(self, source: str, target: str) -> bool:
+        """Whether it translates ``source``→``target`` directly; the registry routes by this.
+
+        By default a pair of :meth:`pairs`; an engine that takes any pair (pseudo) says so
+        here instead of listing every combination.
+        """
+        return (source, target) in self.pairs()
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
         """Translate every text of the batch; exactly one output per input, same order."""

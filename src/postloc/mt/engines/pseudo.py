@@ -12,9 +12,13 @@ import os
 import re
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from postloc.languages import base_language
-from postloc.mt.engines.base import MarkupStyle
+from postloc.mt.engines.base import Engine, MarkupStyle
+
+if TYPE_CHECKING:
+    from postloc.config import Config
 
 _ACCENTS = str.maketrans(
     "aeiouyAEIOUYcCnNsSzZgGlLrRdD",
@@ -49,7 +53,7 @@ def pseudo_text(text: str) -> str:
     return f"{body[:lead]}[{core} {padding}]{body[len(body) - trail :] if trail else ''}"
 
 
-class PseudoEngine:
+class PseudoEngine(Engine):
     """Serves every pair; the reference test double for all engines."""
 
     name = "pseudo"
@@ -58,14 +62,21 @@ class PseudoEngine:
     def __init__(self, languages: Sequence[str] = ()) -> None:
         self._languages = tuple(base_language(code) for code in languages)
 
+    @classmethod
+    def from_config(cls, config: Config) -> PseudoEngine:
+        """The registry's factory: ``pairs()`` lists the project's languages."""
+        return cls((config.source_language, *config.target_languages))
+
     def version(self) -> str:
         return "1"
 
     def pairs(self) -> frozenset[tuple[str, str]]:
+        """The project's languages two by two (what ``postloc engines`` shows)."""
         langs = self._languages
         return frozenset((a, b) for a in langs for b in langs if a != b)
 
     def serves(self, source: str, target: str) -> bool:
+        """Any two different languages, listed in ``pairs()`` or not."""
         return source != target
 
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:

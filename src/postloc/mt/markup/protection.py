@@ -31,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from postloc.mt.engines.base import MarkupStyle
-from postloc.mt.markup.render import render_html, render_plain
+from postloc.mt.markup.render import render_for_html_engines, render_for_plain_engines
 from postloc.mt.markup.restore import (
     LABELS,
     restore_html,
@@ -71,7 +71,7 @@ class Restored:
 def protect(text: str, style: MarkupStyle) -> Protected:
     """Parse ``text`` and render it for an engine taking ``style`` markup."""
     nodes = parse_skeleton(text)
-    render = render_html if style == "html" else render_plain
+    render = render_for_html_engines if style == "html" else render_for_plain_engines
     return Protected(source=text, style=style, nodes=nodes, engine_text=render(nodes))
 
 

@@ -10,37 +10,37 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from postloc.mt.markup.skeleton import Atom, Node, Text
+from postloc.mt.markup.skeleton import Atom, Node, TextNode
 
 HTML_TAGS = {"em": "i", "strong": "b", "s": "s", "link": "a"}
 """The tag each kind of span becomes in the ``html`` rendering."""
 
 
-def render_html(nodes: Sequence[Node]) -> str:
+def render_for_html_engines(nodes: Sequence[Node]) -> str:
     """Tags with ids for spans, an empty ``<code id="N">`` for each atom, text escaped."""
     out = []
     for node in nodes:
-        if isinstance(node, Text):
+        if isinstance(node, TextNode):
             out.append(html.escape(node.text, quote=False))
         elif isinstance(node, Atom):
             out.append(f'<code id="{node.id}"></code>')
         else:
             tag = HTML_TAGS[node.kind]
-            out.append(f'<{tag} id="{node.id}">{render_html(node.children)}</{tag}>')
+            out.append(f'<{tag} id="{node.id}">{render_for_html_engines(node.children)}</{tag}>')
     return "".join(out)
 
 
-def render_plain(nodes: Sequence[Node]) -> str:
+def render_for_plain_engines(nodes: Sequence[Node]) -> str:
     """Delimiters as written, ``⟦N⟧`` for each atom and each link target."""
     out = []
     for node in nodes:
-        if isinstance(node, Text):
+        if isinstance(node, TextNode):
             out.append(node.text)
         elif isinstance(node, Atom):
             out.append(f"⟦{node.id}⟧")
         elif node.kind == "link":
             target = f"⟦{node.id}⟧" if node.closing[1:] else ""
-            out.append(node.opening + render_plain(node.children) + "]" + target)
+            out.append(node.opening + render_for_plain_engines(node.children) + "]" + target)
         else:
-            out.append(node.opening + render_plain(node.children) + node.closing)
+            out.append(node.opening + render_for_plain_engines(node.children) + node.closing)
     return "".join(out)

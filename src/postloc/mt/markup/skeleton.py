@@ -3,7 +3,7 @@
 Markup protection needs the author's bytes back after an engine has had the text, and
 markdown-it's inline tokens neither carry positions nor keep link targets or code spans as
 written. This module parses once with markdown-it, records each token's source, and nests the
-tokens into :class:`Text`, :class:`Atom` and :class:`Span` nodes whose concatenated sources
+tokens into :class:`TextNode`, :class:`Atom` and :class:`Span` nodes whose concatenated sources
 rebuild the text exactly; a text that would not rebuild is one ``unparsed`` atom.
 """
 
@@ -30,9 +30,11 @@ from markdown_it.rules_inline import (
 from markdown_it.rules_inline.state_inline import StateInline
 from markdown_it.token import Token
 
+from postloc.markdown.dialect import new_parser
+
 
 @dataclass(frozen=True, slots=True)
-class Text:
+class TextNode:
     """Words the engine translates, exactly as written (no Markdown escapes inside)."""
 
     text: str
@@ -68,7 +70,7 @@ class Span:
     """The content, translated."""
 
 
-Node = Text | Atom | Span
+Node = TextNode | Atom | Span
 
 _SOURCE = "postloc_source"
 """Key of ``Token.meta`` where :func:`_recording` keeps a token's exact source."""
@@ -115,7 +117,8 @@ def _recording(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInli
 
 @cache
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark").enable("strikethrough").disable("text_join")
+    """The dialect with its rules recording their source; ``text_join`` off keeps escapes apart."""
+    md = new_parser().disable("text_join")
     rules = {
         "newline": newline,
         "escape": escape,
@@ -148,7 +151,7 @@ def parse_skeleton(text: str) -> tuple[Node, ...]:
     are cached: the same msgid is protected once per target language.
     """
     if not _MARKUP_CHARS.search(text):
-        return (Text(text),) if text else ()
+        return (TextNode(text),) if text else ()
     try:
         nodes = _build(_parser().parseInline(text, {"references": _AnyReference()})[0].children)
     except (ValueError, KeyError, IndexError):
@@ -196,17 +199,17 @@ def _append_text(children: list[Node], text: str, ids: Iterator[int]) -> None:
     for i, part in enumerate(re.split(r"([⟦⟧])", text)):
         if i % 2:
             children.append(Atom(next(ids), "bracket", part))
-        elif part and children and isinstance(children[-1], Text):
-            children[-1] = Text(children[-1].text + part)
+        elif part and children and isinstance(children[-1], TextNode):
+            children[-1] = TextNode(children[-1].text + part)
         elif part:
-            children.append(Text(part))
+            children.append(TextNode(part))
 
 
 def skeleton_markdown(nodes: Sequence[Node]) -> str:
     """The Markdown source of a skeleton (the identity restore)."""
     out = []
     for node in nodes:
-        if isinstance(node, Text):
+        if isinstance(node, TextNode):
             out.append(node.text)
         elif isinstance(node, Atom):
             out.append(node.source)

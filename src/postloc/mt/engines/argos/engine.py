@@ -17,13 +17,16 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from postloc.config import ArgosSettings
 from postloc.errors import EngineFailed, EngineUnavailable
 from postloc.mt.engines.argos.models import ArgosPackageInfo, list_installed
-from postloc.mt.engines.base import MarkupStyle, checked_outputs
+from postloc.mt.engines.argos.settings import ArgosSettings
+from postloc.mt.engines.base import Engine, MarkupStyle, checked_outputs
 from postloc.mt.engines.sentences import split_sentences
+
+if TYPE_CHECKING:
+    from postloc.config import Config
 
 MAX_INPUT_TOKENS = 200
 """Longest token sequence handed to the model; longer sentences are cut at word starts."""
@@ -127,7 +130,7 @@ class _Layout:
     """A blank line verbatim, or the indices of the line's sentences."""
 
 
-class ArgosEngine:
+class ArgosEngine(Engine):
     """Installed Argos packages behind the :class:`~postloc.mt.engines.base.Engine` protocol.
 
     ``version()`` is engine-wide: ``argostranslate-<version>+<hash>`` where the
@@ -145,6 +148,11 @@ class ArgosEngine:
         self.packages_dir = packages_dir
         self._packages: dict[tuple[str, str], ArgosPackageInfo] | None = None
         self._loaded: dict[tuple[str, str], LoadedPackage] = {}
+
+    @classmethod
+    def from_config(cls, config: Config) -> ArgosEngine:
+        """The registry's factory: ``[engines.argos]`` settings, the default packages folder."""
+        return cls(config.settings_for(cls.name, ArgosSettings))
 
     def packages(self) -> dict[tuple[str, str], ArgosPackageInfo]:
         """Installed packages by pair (read once per engine; the first folder wins a tie)."""

@@ -20,26 +20,28 @@ import hashlib
 import json
 import logging
 import os
-import re
 import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from postloc.config import LibreTranslateSettings
-from postloc.errors import ConfigError, EngineFailed, EngineUnavailable
+from postloc.errors import EngineFailed, EngineUnavailable
 from postloc.languages import base_language
-from postloc.mt.engines.base import MarkupStyle
+from postloc.mt.engines.base import Engine, MarkupStyle
 from postloc.mt.engines.libretranslate.server import (
     KEY_ENV,
     Retry,
     ServerInfo,
     as_html,
+    ask_server,
     call,
-    discover,
 )
+from postloc.mt.engines.libretranslate.settings import LibreTranslateSettings
+
+if TYPE_CHECKING:
+    from postloc.config import Config
 
 BACKOFF_BASE = 0.5
 """Seconds a server rests after its first failure; doubled per further failure in a row."""
@@ -121,27 +123,25 @@ def plan_requests(lengths: Sequence[int], batch_size: int, char_limit: int) -> l
     return requests
 
 
-class LibreTranslateEngine:
+class LibreTranslateEngine(Engine):
     """Translates through the LibreTranslate servers of ``[engines.libretranslate] urls``."""
 
     name = "libretranslate"
     markup: MarkupStyle = "html"
 
     def __init__(self, settings: LibreTranslateSettings, *, api_key: str | None = None) -> None:
-        for key in ("concurrency", "batch_size"):
-            if getattr(settings, key) < 1:
-                raise ConfigError(f"engines.libretranslate.{key} must be at least 1")
-        if settings.timeout <= 0:
-            raise ConfigError("engines.libretranslate.timeout must be positive")
-        for url in settings.urls:
-            if not re.match(r"https?://[^/\s]+", url):
-                raise ConfigError(f"engines.libretranslate.urls: {url!r} is not an http(s) URL")
+        settings.check()
         self.settings = settings
         self._key = api_key if api_key is not None else os.environ.get(KEY_ENV) or None
         self._discovery = threading.Lock()
         self._running = threading.Lock()
         self._servers: list[_Server] | None = None
         self._uses = 0
+
+    @classmethod
+    def from_config(cls, config: Config) -> LibreTranslateEngine:
+        """The registry's factory: the ``[engines.libretranslate]`` pool."""
+        return cls(config.settings_for(cls.name, LibreTranslateSettings))
 
     # --- the pool ----------------------------------------------------------------------------
 
@@ -158,7 +158,7 @@ class LibreTranslateEngine:
             found: list[_Server] = []
             down: list[str] = []
             with ThreadPoolExecutor(max_workers=min(len(urls), 8)) as executor:
-                futures = [executor.submit(discover, u, self.settings.timeout) for u in urls]
+                futures = [executor.submit(ask_server, u, self.settings.timeout) for u in urls]
                 for url, future in zip(urls, futures, strict=True):
                     try:
                         found.append(_Server(future.result()))

@@ -139,7 +139,7 @@ def _optional(base: str, path: str, timeout: float) -> Any:
         return None
 
 
-def discover(url: str, timeout: float) -> ServerInfo:
+def ask_server(url: str, timeout: float) -> ServerInfo:
     """Ask one server what it serves; raises Retry when it does not answer."""
     base = url.rstrip("/")
     raw = call(base, "/languages", timeout, None, False)
