@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 APERTIUM_PKGS := apertium apertium-fr-es apertium-eng-spa apertium-fra-cat apertium-eo-fr apertium-oci-fra
 SYSTEM_PKGS := $(APERTIUM_PKGS) gettext
 
-.PHONY: setup system-deps test check translate lint bench clean
+.PHONY: setup system-deps test check translate lint bench clean lock
 
 setup: system-deps $(VENV)/.installed
 
@@ -22,13 +22,22 @@ system-deps:
 	  fi; \
 	fi
 
-# torch first, pinned: argostranslate pulls stanza → torch, and plain `torch` is a multi-GB CUDA build.
-$(VENV)/.installed: pyproject.toml
+# Every package, exactly as tested, from the lock (versions and hashes); then postloc itself,
+# with no dependency resolution left to do (the lock has setuptools for the editable build).
+$(VENV)/.installed: requirements.lock pyproject.toml
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --require-hashes --no-deps -r requirements.lock
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	$(BIN)/pip check
 	touch $@
+
+# Refresh requirements.lock from pyproject.toml's ranges (the newest releases that fit them).
+# pip-compile, not uv: it resolves through pip's own configuration, which here finds the CPU
+# build of torch that lies on disk; uv would fetch a multi-GB CUDA build.
+lock: setup
+	$(BIN)/pip-compile -q --extra dev --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links --upgrade -o requirements.lock pyproject.toml
 
 # Two workers on CI's two cores (pytest-xdist); the import contracts are part of the test.
 test: setup

@@ -206,6 +206,24 @@ def fill_translations(folder: Path, pattern: str = "*.po", mark: str = "") -> in
     return filled
 
 
+def count_kept_lenders(folder: Path, pattern: str = "*.po") -> int:
+    """Fuzzy entries below ``folder`` whose ``#|`` msgid the same file still has as an entry.
+
+    ``msgmerge`` lends such a translation (a new paragraph repeating a kept one's sentence
+    gets that paragraph's translation); postloc never lends an entry the template keeps.
+    """
+    total = 0
+    for path in folder.rglob(pattern):
+        po = polib.pofile(str(path))
+        live = {entry.msgid for entry in po if not entry.obsolete}
+        total += sum(
+            1
+            for entry in po
+            if not entry.obsolete and "fuzzy" in entry.flags and entry.previous_msgid in live
+        )
+    return total
+
+
 def count_flag(folder: Path, flag: str, pattern: str = "*.po") -> int:
     """How many live entries below ``folder`` carry ``flag`` (e.g. how many msgmerge made fuzzy)."""
     total = 0

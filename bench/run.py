@@ -134,15 +134,17 @@ class MainCorpus:
         ours_fuzzy = peers.count_flag(site.catalogues("en"), "fuzzy")
         step = f"update, en ({self.edits.changed + self.edits.deleted + self.edits.added} edits)"
         if not tools.msgmerge:
-            return [Row(step, ours, "msgmerge --previous", None, Target(1.0, True))]
+            return [Row(step, ours, "msgmerge --previous", None, Target(0.5, True))]
         out = self.peer_dir / "msgmerge"
         commands = peers.msgmerge_commands(tools, snapshot, site.templates, out, self.slugs)
         theirs = self.median(lambda: run_all(commands), lambda: peers.reset_folder(out))
         self.notes.append(
             f"Fuzzy entries after the update: postloc {ours_fuzzy}, "
-            f"msgmerge --previous {peers.count_flag(out, 'fuzzy')}."
+            f"msgmerge --previous {peers.count_flag(out, 'fuzzy')}, of which "
+            f"{peers.count_kept_lenders(out)} took the translation of a paragraph the post "
+            "still has (postloc never lends those)."
         )
-        return [Row(step, ours, "msgmerge --previous", theirs, Target(1.0, True))]
+        return [Row(step, ours, "msgmerge --previous", theirs, Target(0.5, True))]
 
     def translate(self) -> list[Row]:
         say("translate: pseudo engine, cold and from memory")

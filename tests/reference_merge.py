@@ -1,16 +1,17 @@
 """A slow, obviously correct ``update_catalogue`` to test the fast one against.
 
-Plain ``difflib.get_close_matches`` over every still-available old entry for
-every new msgid (Babel's all-pairs way), no index, no bookkeeping beyond a set
-of used entries. Singular entries only (plurals have their own unit tests).
+Every (new msgid, old msgid) pair is scored with ``similarity`` (msgmerge's
+measure, itself checked against a plain LCS table and against msgmerge), no
+index and no bounds; the pairs reaching the cutoff are then settled best first
+(equal scores: earlier new entry, then earlier old entry), each old entry
+lending once. Singular entries only (plurals have their own unit tests).
 """
 
 from __future__ import annotations
 
-import difflib
-
 import polib
 
+from postloc.po.fuzzy import CUTOFF, similarity
 from postloc.po.merge import HEADER_FIELDS, PLACEHOLDER_DATE, TRANSLATOR_FIELDS
 
 
@@ -43,6 +44,22 @@ def reference_update(
     old = list(first.values())
     template_keys = {_key(t) for t in template}
     used: set[int] = set()
+    lenders = [e for e in old if _key(e) not in template_keys and e.msgid and e.msgstr]
+    lender_msgids = list(dict.fromkeys(e.msgid for e in lenders))
+    seekers = [t for t in template if _key(t) not in first and t.msgid]
+    pairs = sorted(
+        (-score, n, m)
+        for n, seeker in enumerate(seekers)
+        for m, msgid in enumerate(lender_msgids)
+        if (score := similarity(seeker.msgid, msgid)) >= CUTOFF
+    )
+    lent: dict[int, polib.POEntry] = {}
+    for _, n, m in pairs:
+        free = [e for e in lenders if e.msgid == lender_msgids[m] and id(e) not in used]
+        if n not in lent and free:
+            lent[n] = free[0]
+            used.add(id(free[0]))
+    lender_of = {id(seekers[n]): entry for n, entry in lent.items()}
 
     result = polib.POFile()
     for tentry in template:
@@ -57,29 +74,17 @@ def reference_update(
                 entry.flags = ["fuzzy"] + [f for f in entry.flags if f != "fuzzy"]
             entry.previous_msgid = exact.previous_msgid
             entry.previous_msgctxt = exact.previous_msgctxt
-        else:
-            choices: dict[str, polib.POEntry] = {}
-            for candidate in old:
-                if (
-                    id(candidate) not in used
-                    and _key(candidate) not in template_keys
-                    and candidate.msgid
-                    and candidate.msgstr
-                ):
-                    choices.setdefault(candidate.msgid.lower().strip(), candidate)
-            matches = difflib.get_close_matches(tentry.msgid.lower().strip(), list(choices), 1)
-            if matches:
-                lender = choices[matches[0]]
-                used.add(id(lender))
-                entry.msgstr = lender.msgstr
-                entry.tcomment = lender.tcomment
-                entry.flags = ["fuzzy"] + [f for f in lender.flags if f != "fuzzy"]
-                if "fuzzy" in lender.flags and lender.previous_msgid is not None:
-                    entry.previous_msgid = lender.previous_msgid
-                    entry.previous_msgctxt = lender.previous_msgctxt
-                else:
-                    entry.previous_msgid = lender.msgid
-                    entry.previous_msgctxt = lender.msgctxt
+        elif id(tentry) in lender_of:
+            lender = lender_of[id(tentry)]
+            entry.msgstr = lender.msgstr
+            entry.tcomment = lender.tcomment
+            entry.flags = ["fuzzy"] + [f for f in lender.flags if f != "fuzzy"]
+            if "fuzzy" in lender.flags and lender.previous_msgid is not None:
+                entry.previous_msgid = lender.previous_msgid
+                entry.previous_msgctxt = lender.previous_msgctxt
+            else:
+                entry.previous_msgid = lender.msgid
+                entry.previous_msgctxt = lender.msgctxt
         result.append(entry)
     for entry in old:
         if id(entry) not in used and entry.msgstr:
@@ -107,6 +112,9 @@ def reference_update(
         }
     )
     meta.update({k: old_meta[k] for k in TRANSLATOR_FIELDS if k in old_meta})
+    meta.update({k: v for k, v in old_meta.items() if k.startswith("X-")})
+    if "nplurals=" in old_meta.get("Plural-Forms", "").replace(" ", ""):
+        meta["Plural-Forms"] = old_meta["Plural-Forms"]
     names = list(dict.fromkeys([*HEADER_FIELDS, *template.metadata, *old_meta]))
     result.metadata = {k: meta.get(k, old_meta.get(k, "")) for k in names}
     if catalogue is not None:

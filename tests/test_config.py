@@ -115,6 +115,14 @@ def test_wrong_type_is_an_error(tmp_path: Path) -> None:
         parse('[export]\ninclude_machine_drafts = "yes"', tmp_path)
 
 
+def test_include_outdated_defaults_on_and_must_be_a_bool(tmp_path: Path) -> None:
+    assert Config(root=tmp_path).include_outdated is True
+    assert "\ninclude_outdated = true\n" in default_config_text(engine_names())
+    assert not parse("[export]\ninclude_outdated = false", tmp_path).include_outdated
+    with pytest.raises(ConfigError, match=r"export\.include_outdated has the wrong type"):
+        parse("[export]\ninclude_outdated = 1", tmp_path)
+
+
 def test_min_translated_range(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="between 0 and 1"):
         parse("[export]\nmin_translated = 80", tmp_path)
@@ -144,3 +152,40 @@ def test_relative_dirs_resolve_against_config_folder(tmp_path: Path) -> None:
     path.write_text('posts_dir = "content"', encoding="utf-8")
     config = load_config(path, engines=KNOWN)
     assert config.posts_path == tmp_path.resolve() / "content"
+
+
+@pytest.mark.parametrize(
+    ("pattern", "reason"),
+    [
+        ("{slug}/{slug}.{lang}.md", r"\{slug\} more than once"),
+        ("{lang}/{slug}-{lang}.md", r"\{lang\} more than once"),
+        ("../{lang}/{slug}.md", r"'\.\.'"),
+        ("{lang}/../../{slug}.md", r"'\.\.'"),
+        ("/tmp/{lang}/{slug}.md", "absolute"),
+        ("//srv/{lang}/{slug}.md", "absolute"),
+        ("{lang}/{slug}.{title}.md", r"unknown placeholder \{title\}"),
+        ("{lang}/{slug!r}.md", r"unknown placeholder \{slug!r\}"),
+        ("{lang}/{slug:>20}.md", r"unknown placeholder \{slug:>20\}"),
+        ("{lang}/{}{slug}.md", r"unknown placeholder \{\}"),
+        ("{lang}/{{slug}}{slug}.md", "braces"),
+    ],
+)
+def test_filename_that_could_escape_or_not_be_read_back(
+    tmp_path: Path, pattern: str, reason: str
+) -> None:
+    """Each is refused at load with one line naming postloc.toml, before any command runs
+    (``{slug}`` twice used to crash every sync with ``re.error`` after writing files)."""
+    path = tmp_path / "postloc.toml"
+    path.write_text(f"[export]\nfilename = '{pattern}'\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=reason) as info:
+        load_config(path, engines=KNOWN)
+    message = str(info.value)
+    assert message.startswith(f"{path}: export.filename") and "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    ["{lang}/{slug}.md", "{slug}.{lang}.md", "posts/{lang}/{slug}/index.md", "./{slug}.{lang}.md"],
+)
+def test_filename_patterns_sites_use(tmp_path: Path, pattern: str) -> None:
+    assert parse(f"[export]\nfilename = '{pattern}'", tmp_path).filename == pattern

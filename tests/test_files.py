@@ -1,10 +1,15 @@
+from __future__ import annotations
+
+import errno
 import multiprocessing
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from postloc.errors import Locked
+from postloc.errors import Locked, WriteFailed
 from postloc.files import atomic_write, project_lock
 
 
@@ -32,7 +37,7 @@ def test_failed_write_leaves_old_file_and_no_temp(
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(WriteFailed, match="disk full"):
         atomic_write(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["x.txt"]
@@ -40,8 +45,8 @@ def test_failed_write_leaves_old_file_and_no_temp(
 
 def _hold_lock(
     path: str,
-    ready: "multiprocessing.synchronize.Event",
-    release: "multiprocessing.synchronize.Event",
+    ready: multiprocessing.synchronize.Event,
+    release: multiprocessing.synchronize.Event,
 ) -> None:
     with project_lock(path):
         ready.set()
@@ -62,3 +67,82 @@ def test_second_holder_is_refused_with_clear_error(tmp_path: Path) -> None:
         holder.join(10)
     with project_lock(lock):
         pass
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        (errno.ENOSPC, "disk full"),
+        (errno.EDQUOT, "disk full"),
+        (errno.EFBIG, "File too large"),
+        (errno.EACCES, "Permission denied"),
+        (errno.EROFS, "Read-only file system"),
+    ],
+)
+@pytest.mark.parametrize("stage", ["write", "replace"])
+def test_failed_write_names_the_file_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, words: str, stage: str
+) -> None:
+    """``No space left on device`` used to reach the user without the file's name."""
+    target = tmp_path / "locales" / "x.md"
+    atomic_write(target, "old")
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise OSError(code, os.strerror(code))
+
+    if stage == "write":
+        real_fdopen = os.fdopen
+
+        class Full:
+            def __init__(self, fd: int, mode: str) -> None:
+                self.handle = real_fdopen(fd, mode)
+
+            def __enter__(self) -> Full:
+                return self
+
+            def __exit__(self, *exc: object) -> None:
+                self.handle.close()
+
+            write = staticmethod(fail)
+
+        monkeypatch.setattr(os, "fdopen", Full)
+    else:
+        monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(WriteFailed) as caught:
+        atomic_write(target, "new")
+    message = str(caught.value)
+    assert message.startswith(f"{target}: cannot write") and words in message, message
+    assert "\n" not in message
+    assert target.read_text() == "old"
+    assert [p.name for p in target.parent.iterdir()] == ["x.md"]
+
+
+def test_failed_folder_creation_names_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*args: object, **kwargs: object) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / "locales"))
+
+    monkeypatch.setattr(Path, "mkdir", fail)
+    with pytest.raises(WriteFailed, match="Permission denied") as caught:
+        atomic_write(tmp_path / "locales" / "es" / "x.po", "new")
+    assert str(caught.value).startswith(f"{tmp_path / 'locales' / 'es' / 'x.po'}: ")
+
+
+def test_a_real_file_size_limit_names_the_file(tmp_path: Path) -> None:
+    """RLIMIT_FSIZE makes the kernel refuse the write itself (EFBIG), no fake involved."""
+    script = (
+        "import resource, signal, sys\n"
+        "from postloc.files import atomic_write\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))\n"
+        "atomic_write(sys.argv[1], 'x' * 5000)\n"
+    )
+    target = tmp_path / "big.po"
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(target)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 1
+    last = done.stderr.strip().splitlines()[-1]
+    assert last == f"postloc.errors.WriteFailed: {target}: cannot write (File too large)"
+    assert list(tmp_path.iterdir()) == []

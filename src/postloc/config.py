@@ -30,6 +30,7 @@ default = "auto"        # {engine_names}
 # eo = "apertium"       # per target language
 
 [export]
+include_outdated = true
 include_machine_drafts = true
 min_translated = 0.8
 filename = "{{lang}}/{{slug}}.md"
@@ -84,6 +85,10 @@ class Config:
     """Engine for languages without their own entry in ``engines``."""
     engine_by_language: dict[str, str] = field(default_factory=dict)
     """Per target language engine pins (``[engines] eo = "apertium"``)."""
+    include_outdated: bool = True
+    """Export a person's outdated translation (human fuzzy: the source changed since, or an
+    edited draft) rather than a machine draft or the source text, unless reviewed-only is
+    asked; off, such segments fall back to the source text."""
     include_machine_drafts: bool = True
     """Export machine drafts (fuzzy ``MT:`` entries) unless reviewed-only is asked."""
     min_translated: float = 0.8
@@ -134,7 +139,7 @@ _TOP_KEYS = {
     "engines",
     "export",
 }
-_EXPORT_KEYS = {"include_machine_drafts", "min_translated", "filename"}
+_EXPORT_KEYS = {"include_outdated", "include_machine_drafts", "min_translated", "filename"}
 
 
 def _expect(value: Any, kind: type | tuple[type, ...], key: str, where: str) -> Any:
@@ -220,10 +225,9 @@ def parse_config(
     for key in export:
         if key not in _EXPORT_KEYS:
             raise ConfigError(f"unknown key export.{key}", path=where)
-    if "include_machine_drafts" in export:
-        values["include_machine_drafts"] = _expect(
-            export["include_machine_drafts"], bool, "export.include_machine_drafts", where
-        )
+    for key in ("include_outdated", "include_machine_drafts"):
+        if key in export:
+            values[key] = _expect(export[key], bool, f"export.{key}", where)
     if "min_translated" in export:
         share = float(
             _expect(export["min_translated"], (int, float), "export.min_translated", where)
@@ -239,19 +243,49 @@ def parse_config(
 
 
 def validate(config: Config, where: str = CONFIG_NAME) -> None:
-    """Check values that depend on each other: languages, pins, filename pattern."""
+    """Check values that depend on each other: languages, pins, filename pattern.
+
+    The filename pattern must keep every export inside ``output_dir`` (no ``..``, no
+    absolute path) and be readable back, since stale exports are found by matching
+    it: ``{lang}`` and ``{slug}`` once each and no other placeholder.
+    """
+    import string
+    from pathlib import PurePosixPath
+
     validate_language(config.source_language, where)
     for lang in config.target_languages:
         validate_language(lang, where)
     for lang in config.engine_by_language:
         if lang not in config.target_languages:
             raise ConfigError(f"engines.{lang}: not a target language", path=where)
-    if "{slug}" not in config.filename or "{lang}" not in config.filename:
-        raise ConfigError("export.filename must contain {lang} and {slug}", path=where)
+    pattern = config.filename
+
+    def bad_filename(reason: str) -> ConfigError:
+        return ConfigError(f"export.filename {pattern!r}: {reason}", path=where)
+
     try:
-        config.filename.format(lang="en", slug="x")
-    except (KeyError, IndexError, ValueError) as exc:
-        raise ConfigError(f"export.filename: bad pattern ({exc})", path=where) from None
+        fields = list(string.Formatter().parse(pattern))
+    except ValueError as exc:
+        raise bad_filename(f"bad pattern ({exc})") from None
+    seen: set[str] = set()
+    for literal, name, spec, conversion in fields:
+        if "{" in literal or "}" in literal:
+            raise bad_filename("braces other than {lang} and {slug} are not allowed")
+        if name is None:
+            continue
+        if name not in ("lang", "slug") or spec or conversion:
+            shown = name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            raise bad_filename(f"unknown placeholder {{{shown}}} (only {{lang}} and {{slug}})")
+        if name in seen:
+            raise bad_filename(f"{{{name}}} more than once")
+        seen.add(name)
+    if seen != {"lang", "slug"}:
+        raise ConfigError("export.filename must contain {lang} and {slug}", path=where)
+    parts = PurePosixPath(pattern)
+    if parts.is_absolute():
+        raise bad_filename("an absolute path would write outside output_dir")
+    if ".." in parts.parts:
+        raise bad_filename("'..' would write outside output_dir")
 
 
 def load_config(path: str | Path | None = None, *, engines: Iterable[EngineDescription]) -> Config:

@@ -57,3 +57,15 @@ class StaleCatalogue(PostlocError):
 
 class Locked(PostlocError):
     """Another postloc process holds the project lock."""
+
+
+class WriteFailed(PostlocError):
+    """A file could not be written (disk full, no permission, read-only file system).
+
+    Always names the file: the operating system's message alone (``No space left on
+    device``) does not say which write failed.
+    """
+
+
+class UnsafePath(PostlocError):
+    """A write would follow a symbolic link out of the project or out of the output folder."""

@@ -1,7 +1,8 @@
 """The only place that writes files: atomic replacement and the project lock.
 
 Every write goes through :func:`atomic_write` (temp file in the same folder,
-then rename) so a crash or Ctrl-C never leaves a truncated file behind.
+then rename) so a crash or Ctrl-C never leaves a truncated file behind, and a
+write that fails (disk full, no permission) is one line naming the file.
 """
 
 from __future__ import annotations
@@ -12,10 +13,36 @@ import fcntl
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from postloc.errors import Locked
+from postloc.errors import Locked, WriteFailed
+
+_write_guards: list[Callable[[], None]] = []
+
+
+def guard_writes(check: Callable[[], None]) -> None:
+    """Run ``check`` before every write and delete of this process from now on.
+
+    A ``--jobs`` worker writes for the parent that holds the project lock; its
+    check ends the worker once that parent is gone (:mod:`postloc.project.workers`),
+    so nothing is written without the lock.
+    """
+    _write_guards.append(check)
+
+
+def before_write() -> None:
+    """Run the :func:`guard_writes` checks (writers other than :func:`atomic_write` call it)."""
+    for check in _write_guards:
+        check()
+
+
+def _write_failed(exc: OSError, path: str | os.PathLike[str]) -> WriteFailed:
+    """The one-line error for a failed write of ``path``; a full disk says so."""
+    reason = exc.strerror or str(exc)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        reason = f"disk full: {reason}"
+    return WriteFailed(f"cannot write ({reason})", path=os.fspath(path))
 
 
 def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> bool:
@@ -37,17 +64,24 @@ def atomic_write(path: str | os.PathLike[str], data: str | bytes) -> bool:
             return False
     except FileNotFoundError:
         pass
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    before_write()
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise _write_failed(exc, target) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
         with contextlib.suppress(FileNotFoundError):
             os.chmod(tmp, 0o644)
+        before_write()
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise _write_failed(exc, target) from None
         raise
     return True
 
@@ -69,6 +103,7 @@ def remove_stale_temps(*folders: Path) -> list[Path]:
 
 def remove_file(path: str | os.PathLike[str]) -> bool:
     """Delete ``path`` if it exists; return whether something was removed."""
+    before_write()
     try:
         os.unlink(path)
     except FileNotFoundError:

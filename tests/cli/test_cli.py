@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import polib
@@ -136,15 +137,53 @@ def test_status_fail_under(project: Path) -> None:
     assert "below 50" in result.stderr
 
 
-def test_export_min_translated_skips_with_notice(project: Path) -> None:
+def test_export_below_the_threshold_says_so_in_one_line(project: Path) -> None:
     run(project, "extract")
     run(project, "update")
     result = run(project, "export")
     assert result.exit_code == 0
-    assert "skipped coalition-des-volontaires-paris [en]: 0% translated" in result.stderr
+    assert result.stderr.splitlines() == [
+        "0 of 4 post exports written: all below --min-translated 0.80"
+    ]
     assert not (project / "build").exists()
+    verbose = run(project, "-v", "export")
+    assert verbose.exit_code == 0
+    skipped = [line for line in verbose.stderr.splitlines() if line.startswith("skipped ")]
+    assert len(skipped) == 4
+    assert skipped[0].startswith(
+        "skipped coalition-des-volontaires-paris [en]: 0% translated "
+        "(0 reviewed, 0 outdated, 0 machine, "
+    )
     assert run(project, "export", "--min-translated", "0").exit_code == 0
     assert (project / "build/en/coalition-des-volontaires-paris.md").exists()
+
+
+def test_export_strict_fails_when_the_threshold_lets_nothing_through(project: Path) -> None:
+    run(project, "extract")
+    run(project, "update")
+    result = run(project, "export", "--strict")
+    _assert_one_line_error(result, "0 of 4 post exports written: all below --min-translated 0.80")
+    as_json = run(project, "export", "--strict", "--json")
+    _assert_one_line_error(as_json, "all below --min-translated 0.80")
+    assert [row["exported"] for row in json.loads(as_json.stdout)["posts"]] == [False] * 4
+    assert not (project / "build").exists()
+    assert run(project, "export", "--strict", "--min-translated", "0").exit_code == 0
+
+
+def test_export_summary_names_reviewed_only_and_counts_the_skipped(project: Path) -> None:
+    run(project, "sync")
+    result = run(project, "export", "--reviewed-only")
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "0 of 4 post exports written: all below --min-translated 0.80 with --reviewed-only"
+    ]
+    edit_catalogue(project, "en", lambda entries: [review(e, f"EN {e.msgid}") for e in entries])
+    partial = run(project, "export", "--reviewed-only")
+    assert partial.exit_code == 0
+    assert partial.stderr.splitlines() == [
+        "1 post(s) exported, 1 changed; 3 skipped, below --min-translated 0.80 with --reviewed-only"
+    ]
+    assert run(project, "export", "--reviewed-only", "--strict").exit_code == 0
 
 
 def test_reviewed_only_falls_back_to_source(project: Path) -> None:
@@ -268,3 +307,147 @@ def test_real_subprocess_end_to_end(project: Path) -> None:
         [*command, "--check"], cwd=project, env=env, capture_output=True, text=True
     )
     assert check.returncode == 0
+
+
+SLUG = "coalition-des-volontaires-paris"
+
+
+def catalogue_path(project: Path, lang: str) -> Path:
+    return project / "locales" / lang / "LC_MESSAGES" / f"{SLUG}.po"
+
+
+def edit_catalogue(
+    project: Path, lang: str, change: Callable[[list[polib.POEntry]], object]
+) -> None:
+    """What a translator's editor does: change entries and save the file."""
+    path = catalogue_path(project, lang)
+    po = polib.pofile(str(path))
+    change([entry for entry in po if entry.msgid and not entry.obsolete])
+    po.save(str(path))
+
+
+def review(entry: polib.POEntry, text: str) -> None:
+    entry.msgstr = text
+    entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+
+
+def exported_post(project: Path, lang: str) -> str:
+    return (project / "build" / lang / f"{SLUG}.md").read_text(encoding="utf-8")
+
+
+def test_export_json_counts_each_class_and_shows_human_work_first(project: Path) -> None:
+    assert run(project, "sync").exit_code == 0
+    french: dict[str, str] = {}
+
+    def change(entries: list[polib.POEntry]) -> None:
+        review(entries[0], "A reviewed title")
+        entries[1].msgstr = "A draft a person corrected"  # still fuzzy: outdated, a person's
+        entries[2].msgstr, entries[2].flags = "", []  # untranslated: the French shows
+        french["untranslated"] = entries[2].msgid
+        french["machine"] = entries[3].msgid
+
+    edit_catalogue(project, "en", change)
+    result = run(project, "export", "--json", "--lang", "en", "--min-translated", "0")
+    assert result.exit_code == 0, result.stderr
+    [row] = json.loads(result.stdout)["posts"]
+    assert set(row) == {
+        "post",
+        "lang",
+        "path",
+        "written",
+        "exported",
+        "total",
+        "reviewed",
+        "outdated",
+        "machine",
+        "fallback",
+    }
+    assert (row["reviewed"], row["outdated"], row["fallback"]) == (1, 1, 1)
+    assert row["machine"] == row["total"] - 3 > 0
+    text = exported_post(project, "en")
+    assert "title: A reviewed title" in text
+    assert "A draft a person corrected" in text
+    assert french["untranslated"] in text
+    assert french["machine"] not in text
+    verbose = run(project, "-v", "export", "--lang", "en", "--min-translated", "0")
+    assert (
+        f"exported {SLUG} [en]: 1 reviewed, 1 outdated, {row['machine']} machine, 1 source"
+        in verbose.stderr.splitlines()
+    )
+
+
+def test_reviewed_work_survives_a_comma_added_to_the_source(project: Path) -> None:
+    """The issue's case: one comma in the French must not put reviewed English back in French."""
+    assert run(project, "sync").exit_code == 0
+    edit_catalogue(
+        project, "en", lambda entries: [review(e, f"EN {n}") for n, e in enumerate(entries)]
+    )
+    post = project / "source_posts" / f"{SLUG}.md"
+    text = post.read_text(encoding="utf-8")
+    edited = text.replace("## Paris comme symbole", "## Paris, comme symbole").replace(
+        "Le choix de Paris comme lieu", "Le choix de Paris, comme lieu"
+    )
+    assert edited.count(",") == text.count(",") + 2
+    post.write_text(edited, encoding="utf-8")
+    assert run(project, "sync").exit_code == 0
+    english = exported_post(project, "en")
+    assert "Paris, comme symbole" not in english and "Le choix de Paris" not in english
+    assert "machine_translated" not in english
+    result = run(project, "export", "--json", "--lang", "en")
+    [row] = json.loads(result.stdout)["posts"]
+    assert (row["outdated"], row["machine"], row["fallback"]) == (2, 0, 0)
+    assert row["reviewed"] == row["total"] - 2
+    assert "Paris, comme symbole" not in exported_post(project, "es")  # drafts elsewhere
+
+    config = project / "postloc.toml"
+    config.write_text(config.read_text() + "\n[export]\ninclude_outdated = false\n")
+    assert run(project, "export", "--lang", "en", "--min-translated", "0").exit_code == 0
+    english = exported_post(project, "en")
+    assert "## Paris, comme symbole" in english and "Le choix de Paris, comme lieu" in english
+
+
+def test_mt_comment_goes_once_a_person_edited_the_draft(project: Path) -> None:
+    assert run(project, "sync").exit_code == 0
+    machine_lines = {}
+
+    def edit(entries: list[polib.POEntry]) -> None:
+        entries[1].msgstr = "Corrected by Ana"  # fuzzy flag left on
+        entries[1].tcomment = f"Ana: glossary checked\n{entries[1].tcomment}"
+        machine_lines["other"] = entries[3].tcomment
+
+    def entry_of(lang: str, index: int) -> polib.POEntry:
+        po = polib.pofile(str(catalogue_path(project, lang)))
+        return [e for e in po if e.msgid and not e.obsolete][index]
+
+    edit_catalogue(project, "en", edit)
+    assert run(project, "update", "--lang", "en").exit_code == 0
+    assert entry_of("en", 1).tcomment == "Ana: glossary checked"
+    assert entry_of("en", 1).msgstr == "Corrected by Ana" and "fuzzy" in entry_of("en", 1).flags
+    assert entry_of("en", 3).tcomment == machine_lines["other"].strip()  # untouched drafts keep it
+
+    def edit_and_clear(entries: list[polib.POEntry]) -> None:
+        edit(entries)
+        entries[2].msgstr, entries[2].tcomment = "", ""  # pending: translate rewrites the file
+
+    edit_catalogue(project, "es", edit_and_clear)
+    assert run(project, "translate", "--lang", "es").exit_code == 0
+    assert entry_of("es", 1).tcomment == "Ana: glossary checked"
+    assert entry_of("es", 2).tcomment.startswith("MT: pseudo ")
+
+    edit_catalogue(project, "ca", edit)
+    assert run(project, "sync").exit_code == 0
+    assert entry_of("ca", 1).tcomment == "Ana: glossary checked"
+    assert run(project, "sync", "--check").exit_code == 0
+
+
+def test_status_without_posts_says_so_and_fail_under_fails(tmp_path: Path) -> None:
+    project = make_project(tmp_path, posts={})
+    result = run(project, "status")
+    assert result.exit_code == 0 and result.stdout == "no posts\n"
+    assert json.loads(run(project, "status", "--json").stdout) == []
+    failed = run(project, "status", "--fail-under", "50")
+    assert failed.stdout == "no posts\n"
+    _assert_one_line_error(failed, "no posts: nothing to hold to --fail-under 50")
+    as_json = run(project, "status", "--json", "--fail-under", "0")
+    assert json.loads(as_json.stdout) == []
+    _assert_one_line_error(as_json, "no posts")

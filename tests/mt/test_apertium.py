@@ -6,15 +6,20 @@ when it is missing they fail, because a skipped real-engine test proves nothing.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import stat
+import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from helpers import make_project, run
 from postloc.errors import EngineFailed, EngineUnavailable
 from postloc.mt.engines import apertium as apertium_module
 from postloc.mt.engines.apertium import (
@@ -26,6 +31,8 @@ from postloc.mt.engines.apertium import (
 from postloc.mt.engines.base import Engine, Route
 from postloc.mt.markup.protection import protect, restore
 from postloc.mt.markup.skeleton import Span
+from postloc.mt.memory import TranslationMemory
+from postloc.mt.translator import Draft, MachineTranslator
 
 NEEDED = {("fr", "es"), ("fr", "ca"), ("fr", "eo"), ("es", "en")}
 
@@ -79,6 +86,15 @@ def test_engine_protocol_version_and_pairs(engine: ApertiumEngine) -> None:
     assert engine.pairs() >= NEEDED
     assert re.fullmatch(r"\d+\.\d+\.\d+\+data\.[0-9a-f]{10}", engine.version())
     assert engine.translate([], "fr", "es") == []
+
+
+@pytest.mark.slow
+def test_pair_versions_are_the_debian_packages_of_the_pairs(engine: ApertiumEngine) -> None:
+    """``make setup`` installs the pairs from Debian, so their package versions name them."""
+    assert re.fullmatch(r"\d+\.\d+\.\d+\+apertium-fr-es_\S+", engine.pair_version("fr", "es"))
+    assert re.fullmatch(r"\S+\+apertium-eng-spa_\S+", engine.pair_version("es", "en"))
+    pivot = Route(engine, ("fr", "es", "en")).version()
+    assert pivot == f"{engine.pair_version('fr', 'es')}/{engine.pair_version('es', 'en')}"
 
 
 @pytest.mark.slow
@@ -389,3 +405,252 @@ def test_debug_marks_and_leaked_tags_are_removed(
     assert outputs[0] == "Elle agradar_pl x y a"
     assert outputs[1] == "#JO2024 #agradar_pl x y"  # the author's own # is kept
     assert outputs[2] == "&lt;b&gt; agradar_pl x y"
+
+
+# --- versions per pair: another pair's installation changes nothing ------------------------
+
+FAKE_PREFIX = """\
+    #!{python}
+    # apertium as Debian lays it out: modes under <prefix>/share/apertium (or APERTIUM_DATADIR)
+    import os, sys
+    prefix = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    data = os.environ.get("APERTIUM_DATADIR") or os.path.join(prefix, "share", "apertium")
+    modes = os.path.join(data, "modes")
+    if sys.argv[1] == "-l":
+        for name in sorted(os.listdir(modes)):
+            if name.endswith(".mode"):
+                print("  " + name[: -len(".mode")])
+        sys.exit(0)
+    if sys.argv[1] == "-V":
+        print("Apertium 9.8.7")
+        sys.exit(0)
+    if not os.path.isfile(os.path.join(modes, sys.argv[-1] + ".mode")):
+        sys.stderr.write("Error: Mode " + sys.argv[-1] + " does not exist.\\n")
+        sys.exit(1)
+    text = sys.stdin.read()
+    with open(os.path.join(prefix, "calls.log"), "a") as log:
+        log.write(str(text.count("<p id=")) + "\\n")
+    sys.stdout.write(text)
+"""
+
+FAKE_DPKG_QUERY = """\
+    #!{python}
+    # dpkg-query -S / -W over a JSON "database" {{"owners": {{path: package}}, "versions": {{…}}}}
+    import json, os, sys
+    with open(os.environ["FAKE_DPKG_DB"]) as handle:
+        db = json.load(handle)
+    status = 0
+    if sys.argv[1] == "-S":
+        for path in sys.argv[2:]:
+            if path in db["owners"]:
+                print(db["owners"][path] + ": " + path)
+            else:
+                sys.stderr.write("dpkg-query: no path found matching pattern " + path + "\\n")
+                status = 1
+    elif sys.argv[1] == "-W":
+        for name in sys.argv[3:]:
+            if name in db["versions"]:
+                print(name + "\\t" + db["versions"][name])
+    sys.exit(status)
+"""
+
+
+def executable(path: Path, source: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(source.format(python=sys.executable)))
+    path.chmod(path.stat().st_mode | stat.S_IXUSR)
+    return path
+
+
+def install_pair(prefix: Path, mode: str, data: str = "v1", datadir: Path | None = None) -> Path:
+    """A mode file naming one data file of its own, as a Debian pair package installs them."""
+    folder = datadir or prefix / "share" / "apertium"
+    data_file = folder / f"apertium-{mode}" / f"{mode}.automorf.bin"
+    data_file.parent.mkdir(parents=True, exist_ok=True)
+    data_file.write_text(data)
+    mode_path = folder / "modes" / f"{mode}.mode"
+    mode_path.parent.mkdir(parents=True, exist_ok=True)
+    mode_path.write_text(f"lt-proc '{data_file}' | lt-proc -g '{data_file}'\n")
+    return mode_path
+
+
+@pytest.fixture
+def prefix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fake apertium installation in a temp prefix, first on PATH, with fr→es installed.
+
+    Discovery is cached per process, so the cache is emptied around the test: each
+    ``new_run()`` is what a new ``postloc`` process would see.
+    """
+    root = tmp_path / "prefix"
+    executable(root / "bin" / "apertium", FAKE_PREFIX)
+    install_pair(root, "fr-es")
+    monkeypatch.setenv("PATH", f"{root / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.delenv(apertium_module.DATADIR_ENV, raising=False)
+    find_installation.cache_clear()
+    yield root
+    find_installation.cache_clear()
+
+
+def new_run() -> ApertiumEngine:
+    """The engine a new process builds (discovery is cached per process)."""
+    find_installation.cache_clear()
+    return ApertiumEngine()
+
+
+def engine_calls(prefix: Path) -> int:
+    log = prefix / "calls.log"
+    return sum(int(n) for n in log.read_text().split()) if log.exists() else 0
+
+
+def test_pair_version_names_only_the_pairs_own_mode_files(prefix: Path) -> None:
+    first = new_run()
+    version = first.pair_version("fr", "es")
+    assert re.fullmatch(r"9\.8\.7\+fr-es\.[0-9a-f]{10}", version)
+    whole = first.version()
+
+    install_pair(prefix, "spa-eng")  # another pair arrives
+    second = new_run()
+    assert second.pairs() == {("fr", "es"), ("es", "en")}
+    assert second.version() != whole  # `postloc engines` still sees the whole installation
+    assert second.pair_version("fr", "es") == version
+
+    (prefix / "share/apertium/modes/spa-eng.mode").unlink()  # and goes again
+    assert new_run().pair_version("fr", "es") == version
+
+    install_pair(prefix, "fr-es", data="v2, a bigger dictionary")  # fr-es itself is upgraded
+    assert new_run().pair_version("fr", "es") != version
+
+
+def test_route_version_joins_the_version_of_every_hop(prefix: Path) -> None:
+    install_pair(prefix, "spa-eng")
+    engine = new_run()
+    route = Route(engine, ("fr", "es", "en"))
+    hops = [engine.pair_version("fr", "es"), engine.pair_version("es", "en")]
+    assert route.version() == "/".join(hops)
+    assert hops[0] != hops[1] and " " not in route.version()
+    assert Route(engine, ("fr", "es")).version() == hops[0]
+
+
+def test_memory_kept_when_a_second_pair_is_installed(prefix: Path, tmp_path: Path) -> None:
+    texts = ["Un **texte**.", "Deux [liens](https://example.org).", "Trois."]
+    memory_path = tmp_path / "tm.sqlite3"
+
+    def translate(languages: tuple[str, ...]) -> tuple[int, dict[str, Draft]]:
+        memory = TranslationMemory(memory_path)
+        try:
+            translator = MachineTranslator(
+                Route(new_run(), languages), languages[0], languages[-1], memory
+            )
+            drafts = translator.translate(texts)
+        finally:
+            memory.close()
+        return translator.engine_segments, drafts
+
+    assert translate(("fr", "es"))[0] == 3
+    install_pair(prefix, "spa-eng")
+    install_pair(prefix, "fra-cat")
+    seen, drafts = translate(("fr", "es"))
+    assert seen == 0 and all(d.from_memory for d in drafts.values())
+    assert engine_calls(prefix) == 3  # the second run never started apertium
+
+    assert translate(("fr", "es", "en"))[0] == 3  # a pivot route is its own key
+    (prefix / "share/apertium/modes/fra-cat.mode").unlink()
+    assert translate(("fr", "es", "en"))[0] == 0
+
+    install_pair(prefix, "spa-eng", data="v2: more words")  # the second hop is upgraded
+    assert translate(("fr", "es", "en"))[0] == 3
+    assert translate(("fr", "es"))[0] == 0
+
+
+def test_memory_kept_through_the_cli_when_a_second_pair_is_installed(
+    prefix: Path, tmp_path: Path
+) -> None:
+    project = make_project(tmp_path / "site")
+    catalogue = project / "locales/es/LC_MESSAGES/coalition-des-volontaires-paris.po"
+    assert run(project, "extract").exit_code == 0
+    assert run(project, "update", "--lang", "es").exit_code == 0
+    first = run(project, "translate", "--engine", "apertium", "--lang", "es", "--json")
+    assert first.exit_code == 0, first.stderr
+    report = json.loads(first.stdout)
+    assert report["engine_segments"] > 0 and report["from_memory"] == 0
+    drafted = catalogue.read_text(encoding="utf-8")
+    assert re.search(r"^# MT: apertium 9\.8\.7\+fr-es\.[0-9a-f]{10} fr→es ", drafted, re.M)
+
+    install_pair(prefix, "spa-eng")  # e.g. apt-get install apertium-eng-spa
+    find_installation.cache_clear()  # a new postloc process
+    catalogue.unlink()
+    assert run(project, "update", "--lang", "es").exit_code == 0
+    again = run(project, "translate", "--engine", "apertium", "--lang", "es", "--json")
+    assert again.exit_code == 0, again.stderr
+    report = json.loads(again.stdout)
+    assert report["engine_segments"] == 0
+    assert report["from_memory"] == report["translated"] > 0
+    assert catalogue.read_text(encoding="utf-8") == drafted
+
+
+def test_debian_pair_version_is_the_packages_version(
+    prefix: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tools = tmp_path / "tools"
+    executable(tools / "dpkg-query", FAKE_DPKG_QUERY)
+    monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+    database = tmp_path / "dpkg.json"
+    monkeypatch.setenv("FAKE_DPKG_DB", str(database))
+    apertium = prefix / "share" / "apertium"
+
+    def packages(**versions: str) -> None:
+        owners = {}
+        for package in versions:
+            mode = package.removeprefix("apertium-")
+            owners[str(apertium / "modes" / f"{mode}.mode")] = package
+            owners[str(apertium / package / f"{mode}.automorf.bin")] = package
+        database.write_text(json.dumps({"owners": owners, "versions": versions}))
+
+    packages(**{"apertium-fr-es": "0.9.4-1"})
+    assert new_run().pair_version("fr", "es") == "9.8.7+apertium-fr-es_0.9.4-1"
+
+    install_pair(prefix, "spa-eng")
+    packages(**{"apertium-fr-es": "0.9.4-1", "apertium-spa-eng": "0.8.1-2"})
+    engine = new_run()
+    assert engine.pair_version("fr", "es") == "9.8.7+apertium-fr-es_0.9.4-1"
+    assert engine.pair_version("es", "en") == "9.8.7+apertium-spa-eng_0.8.1-2"
+
+    packages(**{"apertium-fr-es": "1:0.9.5-1", "apertium-spa-eng": "0.8.1-2"})
+    assert new_run().pair_version("fr", "es") == "9.8.7+apertium-fr-es_1:0.9.5-1"
+
+    install_pair(prefix, "fra-cat")  # built from source: no package owns it
+    assert re.fullmatch(r"9\.8\.7\+fra-cat\.[0-9a-f]{10}", new_run().pair_version("fr", "ca"))
+
+
+def test_modes_are_read_where_apertium_datadir_points(
+    prefix: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    default = new_run().pair_version("fr", "es")
+    elsewhere = tmp_path / "elsewhere"
+    install_pair(prefix, "fr-es", data="another build", datadir=elsewhere)
+    monkeypatch.setenv(apertium_module.DATADIR_ENV, str(elsewhere))
+    moved = new_run()
+    assert moved.pair_version("fr", "es") != default
+    assert apertium_module.mode_file(Path(str(prefix / "bin/apertium")), "fr-es") == (
+        elsewhere / "modes" / "fr-es.mode"
+    )
+    assert moved.translate(["Un."], "fr", "es") == ["Un."]
+
+
+def test_pair_version_is_the_same_in_every_process(prefix: Path) -> None:
+    """Memory keys must match across runs: no mtimes, no order of discovery, no randomness."""
+    install_pair(prefix, "spa-eng")
+    program = (
+        "from postloc.mt.engines.apertium import ApertiumEngine\n"
+        "from postloc.mt.engines.base import Route\n"
+        "print(Route(ApertiumEngine(), ('fr', 'es', 'en')).version())\n"
+    )
+
+    def in_a_new_process() -> str:
+        done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    first = in_a_new_process()
+    (prefix / "share/apertium/modes/fr-es.mode").touch()  # a new mtime changes nothing
+    assert in_a_new_process() == first == Route(new_run(), ("fr", "es", "en")).version()

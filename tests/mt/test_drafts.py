@@ -77,8 +77,10 @@ def test_reviewed_human_fuzzy_and_edited_drafts_are_never_touched() -> None:
     )
     edited = draft("Trois", "[Trööîs ~~]")
     edited.msgstr = "Three (fixed by a person)"
+    edited.tcomment = f"Ana: checked\n{edited.tcomment}"
     po = catalogue(reviewed, human_fuzzy, edited)
     before = [(e.msgstr, list(e.flags), e.tcomment) for e in po]
+    before[2] = (edited.msgstr, ["fuzzy"], "Ana: checked")  # the edited draft's MT: line goes
     engine = CountingEngine()
     report = translate_catalogues([("a", po)], translator(engine))
     assert [(e.msgstr, list(e.flags), e.tcomment) for e in po] == before
@@ -174,3 +176,59 @@ def test_damaged_markup_is_kept_and_noted_for_check() -> None:
     assert ("markup-damaged", "error") in {(i.check, i.severity) for i in issues}
     entry.msgstr = "Run `make test` now"  # a person fixes it: the note no longer counts
     assert "markup-damaged" not in {i.check for i in check_catalogue(po, post="p", lang="en")}
+
+
+class ControlCharEngine(CountingEngine):
+    """Answers with a bell and a NUL in the text, as a broken model might."""
+
+    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        return [f"{t}\a fin\x00" for t in super().translate(texts, source, target)]
+
+
+def test_control_characters_from_an_engine_never_reach_the_catalogue() -> None:
+    from postloc.po.read import read_po
+    from postloc.po.state import damage_note
+    from postloc.po.write import dump_po
+
+    po = catalogue(polib.POEntry(msgid="Une phrase.", occurrences=[("p.md", "3")]))
+    translate_catalogues([("a", po)], translator(ControlCharEngine()))
+    entry = po[0]
+    assert entry.msgstr and "\a" not in entry.msgstr and "\x00" not in entry.msgstr
+    note = damage_note(entry)
+    assert note is not None and "U+0007" in note and "U+0000" in note
+    read_po(dump_po(po), "a.po")  # postloc reads back what it wrote
+
+
+class PairVersionEngine(CountingEngine):
+    """An engine that versions each pair apart and counts how often it is asked."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[tuple[str, str]] = []
+
+    def version(self) -> str:
+        return "whole-engine"
+
+    def pair_version(self, source: str, target: str) -> str:
+        self.asked.append((source, target))
+        return f"{source}{target}.7"
+
+
+def test_mt_note_and_memory_key_name_the_pairs_of_the_route() -> None:
+    engine = PairVersionEngine()
+    memory = TranslationMemory(None)
+    pivot = MachineTranslator(Route(engine, ("fr", "es", "en")), "fr", "en", memory)
+    po = catalogue(polib.POEntry(msgid="Texte"), polib.POEntry(msgid="Autre"))
+    translate_catalogues([("a", po)], pivot)
+    assert pivot.key.version == "fres.7/esen.7"
+    for entry in po:
+        note = machine_note(entry)
+        assert note is not None and (note.engine, note.version) == ("pseudo+es", "fres.7/esen.7")
+    assert engine.asked == [("fr", "es"), ("es", "en")]  # once per translator, not per draft
+
+
+def test_nothing_to_translate_never_asks_for_a_version() -> None:
+    engine = PairVersionEngine()
+    reviewed = catalogue(polib.POEntry(msgid="Un", msgstr="One"))
+    report = translate_catalogues([("a", reviewed)], translator(engine))
+    assert report.translated == 0 and engine.asked == []

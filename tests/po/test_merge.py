@@ -288,12 +288,15 @@ def test_obsolete_translation_is_lent_to_a_similar_new_text(tmp_path: Path) -> N
 
 
 def test_fuzzy_entry_keeps_machine_note_and_flags() -> None:
+    from postloc.po.state import output_digest
+
     old = translated(template_of(PARAGRAPHS[:1]))
-    old[1].tcomment = "MT: pseudo 1 fr→en 0123456789ab"
+    note = f"MT: pseudo 1 fr→en {output_digest(old[1].msgstr)}"  # an untouched draft
+    old[1].tcomment = note
     old[1].flags = ["fuzzy", "markup-damaged"]
     changed = PARAGRAPHS[0].replace("fine", "battante")
     entry = by_msgid(update(template_of([changed]), old))[changed]
-    assert entry.tcomment == "MT: pseudo 1 fr→en 0123456789ab"
+    assert entry.tcomment == note
     assert entry.flags == ["fuzzy", "markup-damaged"]
     assert entry.previous_msgid == PARAGRAPHS[0]
 
@@ -306,6 +309,38 @@ def test_plural_entries_get_one_form_per_plural(tmp_path: Path) -> None:
     )
     assert by_msgid(po)["one photo"].msgstr_plural == {0: "", 1: "", 2: ""}
     written(po, tmp_path)
+
+
+def test_catalogue_plural_forms_outrank_babels(tmp_path: Path) -> None:
+    """A newer CLDR (Babel 2.19 gives Spanish three forms) never rewrites a catalogue's rule."""
+    template = template_of(PARAGRAPHS[:1])
+    template.append(polib.POEntry(msgid="one photo", msgid_plural="%d photos"))
+    old = update_catalogue(template, None, "es", plural_forms=PLURAL_EN)
+    by_msgid(old)["one photo"].msgstr_plural = {0: "una foto", 1: "%d fotos"}
+    new = update_catalogue(
+        template, old, "es", plural_forms="nplurals=3; plural=(n == 1 ? 0 : n != 0 ? 1 : 2);"
+    )
+    assert new.metadata["Plural-Forms"] == PLURAL_EN
+    assert by_msgid(new)["one photo"].msgstr_plural == {0: "una foto", 1: "%d fotos"}
+    assert written(new, tmp_path) == written(old, tmp_path)
+
+
+def test_a_catalogue_without_plural_forms_gets_babels(tmp_path: Path) -> None:
+    old = translated(template_of(PARAGRAPHS))
+    del old.metadata["Plural-Forms"]
+    new = update(template_of(PARAGRAPHS), old)
+    assert new.metadata["Plural-Forms"] == PLURAL_EN
+    written(new, tmp_path)
+
+
+def test_x_fields_of_the_catalogue_are_kept(tmp_path: Path) -> None:
+    old = translated(template_of(PARAGRAPHS))
+    old.metadata["X-Generator"] = "Poedit 3.4.2"
+    old.metadata["X-Poedit-SourceCharset"] = "UTF-8"
+    new = update(template_of(PARAGRAPHS), old)
+    assert new.metadata["X-Generator"] == "Poedit 3.4.2"
+    assert new.metadata["X-Poedit-SourceCharset"] == "UTF-8"
+    written(new, tmp_path)
 
 
 # --------------------------------------------------------------------- dates

@@ -201,9 +201,24 @@ def test_read_reports_linenum_of_msgid() -> None:
 
 
 def test_read_accepts_escapes_gettext_accepts() -> None:
-    text = 'msgid ""\nmsgstr "A: b\\n"\n\nmsgid "\\101\\x42\\a\\v"\nmsgstr ""\n'
+    text = 'msgid ""\nmsgstr "A: b\\n"\n\nmsgid "\\101\\x42\\t\\r\\n"\nmsgstr ""\n'
     po = read_po(text, "x.po")
-    assert po[0].msgid == "AB\a\v"
+    assert po[0].msgid == "AB\t\r\n"
+
+
+@pytest.mark.parametrize("escape", ["\\0", "\\a", "\\v", "\\f", "\\b", "\\033", "\\x1b", "\\x100"])
+def test_read_refuses_escaped_control_characters(escape: str) -> None:
+    """msgfmt takes them, but cuts a msgstr at a NUL; the others would reach the exports."""
+    text = f'msgid ""\nmsgstr "A: b\\n"\n\nmsgid "a"\nmsgstr ""\n"b{escape}z"\n'
+    with pytest.raises(BadCatalogue, match=r"x\.po:6: control character U\+00.. is not allowed"):
+        read_po(text, "x.po")
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x7f\x00"])
+def test_read_refuses_raw_control_characters(char: str) -> None:
+    text = f'msgid ""\nmsgstr "A: b\\n"\n\n# note{char}\nmsgid "a"\nmsgstr "b"\n'
+    with pytest.raises(BadCatalogue, match=r"x\.po:4: control character"):
+        read_po(text, "x.po")
 
 
 # ------------------------------------------------------------------ errors
@@ -281,16 +296,20 @@ SNIPPETS = [
     "(parenthèse)",
     "%s",
 ]
+CONTROLS = "".join(chr(code) for code in range(32) if chr(code) not in "\t\n\r")
+"""What the reader refuses (postloc.characters), raw or escaped; tab and newlines are text."""
 PIECE = st.one_of(
     st.sampled_from(SNIPPETS),
     st.text(
-        st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\x04\r"), max_size=12
+        st.characters(blacklist_categories=("Cs",), blacklist_characters=CONTROLS + "\r"),
+        max_size=12,
     ),
     st.text("abcdefghij éèà,.;:!?'", min_size=1, max_size=25),
 )
 TEXT = st.lists(PIECE, max_size=25).map("".join)
 LINE = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\x04\r\n"), max_size=30
+    st.characters(blacklist_categories=("Cs",), blacklist_characters=CONTROLS + "\r\n"),
+    max_size=30,
 ).filter(lambda s: not s.startswith(("File:", " File:")) and not s.endswith("\\"))
 COMMENT = st.lists(LINE, max_size=3).map("\n".join).filter(lambda s: s != "")
 REFERENCE = st.tuples(

@@ -1,5 +1,8 @@
 """Crash safety: a killed, interrupted or failing run keeps its finished work, and the lock.
 
+A killed ``--jobs`` run leaves no worker behind to write without the lock, and a write the
+kernel refuses (a file size limit standing in for a full disk) is one line naming the file.
+
 The subprocess tests run the real CLI (``python -m postloc``) against a
 project big enough to need many engine batches, slowed down with
 ``POSTLOC_PSEUDO_DELAY``, and stop it once the translation memory holds some
@@ -8,14 +11,17 @@ but not all of the work.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import resource
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -74,8 +80,29 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def start(root: Path, *args: str, delay: str = DELAY) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "POSTLOC_PSEUDO_DELAY": delay}
+RUN_MARK = "POSTLOC_TEST_RUN"
+"""Environment variable ``start`` sets to a fresh token: every process of that run (the CLI,
+its ``--jobs`` workers, their helpers) inherits it, so ``/proc`` tells which are still alive."""
+
+
+def start(
+    root: Path, *args: str, delay: str = DELAY, mark: str = "", max_file_size: int = 0
+) -> subprocess.Popen[str]:
+    """The CLI in a subprocess; ``max_file_size`` > 0 makes the kernel refuse any write
+    past that many bytes in a file (``RLIMIT_FSIZE``: EFBIG, SIGXFSZ ignored)."""
+
+    def prepare() -> None:
+        _default_sigint()
+        if max_file_size:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+            resource.setrlimit(resource.RLIMIT_FSIZE, (max_file_size, max_file_size))
+
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO / "src"),
+        "POSTLOC_PSEUDO_DELAY": delay,
+        RUN_MARK: mark or uuid.uuid4().hex,
+    }
     return subprocess.Popen(
         [sys.executable, "-m", "postloc", *args],
         cwd=root,
@@ -83,8 +110,49 @@ def start(root: Path, *args: str, delay: str = DELAY) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        preexec_fn=_default_sigint,
+        preexec_fn=prepare,
     )
+
+
+def marked_processes(mark: str) -> list[int]:
+    """Live processes whose environment carries ``RUN_MARK=mark`` (zombies show none)."""
+    needle = f"\0{RUN_MARK}={mark}\0".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        if needle in b"\0" + environ:
+            found.append(int(entry.name))
+    return found
+
+
+def survivors(mark: str, grace: float = 5.0) -> list[int]:
+    """The marked processes still alive after ``grace`` seconds (the kernel delivers a
+    parent-death signal at once; the grace is for a loaded machine)."""
+    deadline = time.monotonic() + grace
+    while (alive := marked_processes(mark)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return alive
+
+
+def kill_marked(mark: str) -> None:
+    """Clean up after a failing test: SIGKILL the processes of this run, by pid."""
+    for pid in marked_processes(mark):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def tree_state(root: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file under ``root``, ``.postloc/`` included, with its bytes and mtime."""
+    return {
+        path.relative_to(root).as_posix(): (path.read_bytes(), path.stat().st_mtime_ns)
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
 
 
 def wait_for_rows(
@@ -114,13 +182,14 @@ def temp_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob(".*") if p.is_file() and ".postloc" not in p.parts)
 
 
-def assert_catalogues_intact(root: Path, killed: bool = False) -> None:
+def assert_catalogues_intact(root: Path, killed: bool = False, writers: int = 1) -> None:
     """Every .po and .pot parses with polib and passes ``msgfmt --check``; no temp files left.
 
     A SIGKILL cannot be caught: when it lands inside ``atomic_write`` (between
     ``mkstemp`` and the rename) the temp file stays. ``killed`` allows exactly
-    those, hidden files named after a catalogue, never a truncated catalogue;
-    sweeping them on the next run is pinned by ``test_next_run_sweeps_stale_temp_files``.
+    those (one per process that ``writers`` says was writing), hidden files named
+    after a catalogue, never a truncated catalogue; sweeping them on the next run
+    is pinned by ``test_next_run_sweeps_stale_temp_files``.
     """
     files = [*catalogues(root), *sorted((root / "locales").rglob("*.pot"))]
     assert len(files) == POSTS * (len(LANGS) + 1)
@@ -132,7 +201,7 @@ def assert_catalogues_intact(root: Path, killed: bool = False) -> None:
         assert done.returncode == 0, f"{path}: {done.stderr}"
     leftovers = temp_files(root)
     if killed:
-        assert len(leftovers) <= 1, leftovers  # one write at a time
+        assert len(leftovers) <= writers, leftovers  # one write at a time per process
         for path in leftovers:
             match = TEMP_NAME.fullmatch(path.name)
             assert match and match[1].endswith((".po", ".pot")), path
@@ -153,7 +222,9 @@ def translate_json(root: Path) -> dict[str, int]:
     return report
 
 
-def assert_rerun_finishes_the_rest(root: Path, total: int, killed: bool = False) -> None:
+def assert_rerun_finishes_the_rest(
+    root: Path, total: int, killed: bool = False, writers: int = 1
+) -> None:
     """The rerun sends exactly the texts the memory lacked, and leaves nothing untranslated."""
     held = memory_rows(root)
     assert 0 < held < total
@@ -163,7 +234,7 @@ def assert_rerun_finishes_the_rest(root: Path, total: int, killed: bool = False)
     for path in catalogues(root):
         done, entries = drafted(path)
         assert done == entries > 0, path
-    assert_catalogues_intact(root, killed)
+    assert_catalogues_intact(root, killed, writers)
 
 
 def test_project_needs_many_batches(project: Path) -> None:
@@ -171,19 +242,49 @@ def test_project_needs_many_batches(project: Path) -> None:
     assert pending_texts(project) >= 3 * BATCH_SIZE * len(LANGS)
 
 
-def test_sigkill_midway_leaves_parsable_catalogues_and_resumes(project: Path) -> None:
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_sigkill_midway_leaves_parsable_catalogues_and_resumes(project: Path, jobs: int) -> None:
     total = pending_texts(project)
-    process = start(project, "translate")
+    mark = uuid.uuid4().hex
+    process = start(project, "translate", "--jobs", str(jobs), mark=mark)
     try:
         # Half-way: some catalogues of a later language are being finished and saved.
         wait_for_rows(project, process, total, at_least=total // 2)
         process.send_signal(signal.SIGKILL)
-        process.communicate(timeout=30)
+        process.wait(timeout=30)  # not communicate(): an orphan would hold its pipes open
+        assert survivors(mark) == [], "a process of the killed run outlived it"
     finally:
         process.kill()
+        kill_marked(mark)
+        process.communicate(timeout=30)
     assert process.returncode == -signal.SIGKILL
-    assert_catalogues_intact(project, killed=True)
-    assert_rerun_finishes_the_rest(project, total, killed=True)
+    assert_catalogues_intact(project, killed=True, writers=jobs)
+    assert_rerun_finishes_the_rest(project, total, killed=True, writers=jobs)
+
+
+def test_sigkill_of_a_parallel_sync_leaves_no_worker_writing(project: Path) -> None:
+    """``sync --jobs 2`` killed midway: its workers die with it and write nothing after.
+
+    Before, the workers went on without the lock (and never exited): a reviewer's
+    ``merge-review`` done after the kill was overwritten by an orphan's catalogue.
+    """
+    total = pending_texts(project)
+    mark = uuid.uuid4().hex
+    process = start(project, "sync", "--jobs", "2", mark=mark)
+    try:
+        wait_for_rows(project, process, total, at_least=total // 4)
+        assert len(marked_processes(mark)) >= 3, "expected the CLI and two workers"
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)  # not communicate(): an orphan would hold its pipes open
+        assert survivors(mark) == [], "a worker outlived the killed sync"
+        before = tree_state(project)
+        time.sleep(2)
+        assert tree_state(project) == before, "something wrote to the project after the kill"
+    finally:
+        process.kill()
+        kill_marked(mark)
+        process.communicate(timeout=30)
+    assert process.returncode == -signal.SIGKILL
 
 
 def test_ctrl_c_midway_saves_finished_catalogues_and_resumes(project: Path) -> None:
@@ -299,3 +400,29 @@ def test_next_run_sweeps_stale_temp_files(project: Path) -> None:
     result = run(project, "sync")
     assert result.exit_code == 0, result.stderr
     assert temp_files(project) == []
+
+
+def test_a_full_disk_fails_in_one_line_naming_the_file(tmp_path: Path) -> None:
+    """The kernel refuses the write itself (a file size limit): one line naming the template
+    (it used to be the bare OS message), nothing half-written left behind."""
+    root = make_project(tmp_path / "proj", posts=french_posts(1, PARAGRAPHS))
+    process = start(root, "extract", max_file_size=2000)
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode == 1, err
+    template = root / "locales/templates/billet-00.pot"
+    assert err.splitlines() == [f"postloc: error: {template}: cannot write (File too large)"]
+    assert not template.exists() and temp_files(root) == []
+
+
+def test_a_memory_that_cannot_grow_fails_in_one_line(project: Path) -> None:
+    """SQLite turns the refused write into an I/O error: one line naming the memory, no
+    traceback, and no advice to delete it (nothing is wrong with its content)."""
+    before = snapshot(project)
+    process = start(project, "translate", max_file_size=1000)
+    _out, err = process.communicate(timeout=60)
+    assert process.returncode == 1, err
+    memory = project / ".postloc/tm.sqlite3"
+    assert err.splitlines() == [
+        f"postloc: error: {memory}: cannot write the translation memory (disk I/O error)"
+    ]
+    assert snapshot(project) == before

@@ -159,7 +159,8 @@ def test_symlink_loop_in_posts(project: Path) -> None:
 
 @pytest.mark.parametrize("slug", ["a/b", "/etc/passwd", "a\\b", "Majuscule", "", "a b", ".cache"])
 def test_bad_slug_in_front_matter(project: Path, slug: str) -> None:
-    write(project, "source_posts/billet.md", f'---\nslug: "{slug}"\n---\n\nTexte.\n')
+    # single quotes: in YAML's double quotes "a\\b" would be a backspace (refused anyway)
+    write(project, "source_posts/billet.md", f"---\nslug: '{slug}'\n---\n\nTexte.\n")
     result = assert_refused(project, names="source_posts/billet.md")
     assert "slug" in result.stderr
 
@@ -214,6 +215,46 @@ def test_one_bad_post_among_good_ones_stops_everything(project: Path) -> None:
     write(project, "source_posts/zzz-mauvais.md", b"Mauvais \xff.\n")
     assert_refused(project, names="source_posts/zzz-mauvais.md", line=1)
     assert not (project / "locales/templates/aaa-bon.pot").exists()
+
+
+@pytest.mark.parametrize(
+    "value", ['"\\ud800"', '"a\\udc00b"', '"a\\0b"', '"a\\x1bb"', '"\\a"', '[ok, "\\x00"]']
+)
+def test_escaped_surrogate_or_control_character_in_front_matter(project: Path, value: str) -> None:
+    """YAML escapes make characters the reader never sees: a lone surrogate gave a 41-line
+    traceback after files were written, a NUL went raw into the template and the export."""
+    write(project, "source_posts/echappe.md", f"---\ntitle: T\ndescription: {value}\n---\n\nT.\n")
+    result = assert_refused(project, names="source_posts/echappe.md", line=3)
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x01", "\x08", "\x0b", "\x0c", "\x1b", "\x1f"])
+def test_control_character_in_a_post_body(project: Path, char: str) -> None:
+    """A NUL in a paragraph went raw into the .pot, the .po and the export (msgfmt then
+    truncates the string); now refused with the line, before anything is written."""
+    text = f"---\ntitle: T\n---\n\nPremier.\n\nDeux{char}ième.\n"
+    write(project, "source_posts/corps.md", text)
+    result = assert_refused(project, names="source_posts/corps.md", line=7)
+    assert f"U+{ord(char):04X}" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"), [(b"caf\xe9.md", "caf\\xe9.md"), (b"a\nb.md", "a\\nb.md")]
+)
+def test_file_name_that_cannot_go_in_a_catalogue(project: Path, name: bytes, shown: str) -> None:
+    """A name that is not UTF-8 gave a traceback (a surrogate cannot be written); a newline
+    in it split the ``#:`` reference line, so msgfmt refused every catalogue of the post."""
+    folder = os.fsencode(project / "source_posts")
+    with open(folder + b"/" + name, "wb") as handle:
+        handle.write(b"---\nslug: nom-bizarre\n---\n\nTexte.\n")
+    result = assert_refused(project, names=f"source_posts/{shown}")
+    assert "rename the file" in result.stderr
+
+
+def test_tab_and_crlf_in_a_post_are_fine(project: Path) -> None:
+    write(project, "source_posts/tabs.md", "---\r\ntitle: T\r\n---\r\n\r\n\tcode\r\n\r\nA\tb.\r\n")
+    result = run(project, "sync")
+    assert result.exit_code == 0, result.stderr
 
 
 # --- catalogues -------------------------------------------------------------------------------
@@ -282,9 +323,151 @@ def test_catalogue_symlink_outside_the_project(project: Path) -> None:
     assert "outside the project" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("field", "string"),
+    [
+        ("msgstr", "a\\0b"),
+        ("msgstr", "a\\033b"),
+        ("msgstr", "a\\x1b!"),
+        ("msgstr", "a\\ab"),
+        ("msgstr", "a\x1bb"),
+        ("msgid", "a\\0b"),
+        ("msgid", "a\x00b"),
+    ],
+)
+def test_control_character_in_a_catalogue(project: Path, field: str, string: str) -> None:
+    """A ``\\0`` in a msgstr was written raw into the catalogue and the export, where msgfmt
+    truncates the string; an escape or a raw control character is now refused with its line."""
+    path = project / PO_ES
+    text = path.read_text(encoding="utf-8")
+    entry = 'msgid "Zzz"\nmsgstr "Zzz"\n'.replace(f'{field} "Zzz"', f'{field} "{string}"')
+    text += "\n" + entry
+    path.write_text(text, encoding="utf-8")
+    line = len(text.splitlines()) - (1 if field == "msgstr" else 2) + 1
+    result = assert_refused(project, names=PO_ES, line=line)
+    assert "control character" in result.stderr
+
+
+def test_reviewer_catalogue_with_a_nul_is_refused_by_merge_review(project: Path) -> None:
+    reviewed = project.parent / "revue.po"
+    text = (project / PO_ES).read_text(encoding="utf-8")
+    reviewed.write_text(text + '\nmsgid "Zzz"\nmsgstr "a\\0b"\n', encoding="utf-8")
+    line = len(text.splitlines()) + 3
+    assert_refused(
+        project, "merge-review", "--lang", "es", str(reviewed), names="revue.po", line=line
+    )
+
+
 def test_translation_memory_that_is_not_a_database(project: Path) -> None:
     write(project, ".postloc/tm.sqlite3", b"pas une base SQLite " * 100)
     assert_refused(project, "translate", names=".postloc/tm.sqlite3")
+
+
+# --- where writes go ----------------------------------------------------------------------------
+
+
+def configure(root: Path, top: str = "", export: str = "") -> None:
+    """Add top-level keys and an ``[export]`` table to the project's postloc.toml."""
+    path = root / "postloc.toml"
+    text = top + path.read_text(encoding="utf-8")
+    path.write_text(text + (f"\n[export]\n{export}" if export else ""), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "pattern", ["{slug}/{slug}.{lang}.md", "../fuite/{lang}/{slug}.md", "ABSOLUTE/{lang}/{slug}.md"]
+)
+@pytest.mark.parametrize("command", ["sync", "export"])
+def test_export_filename_that_repeats_or_escapes(project: Path, pattern: str, command: str) -> None:
+    """``{slug}`` twice crashed every sync with ``re.error`` after writing; ``../`` or an
+    absolute path wrote outside the output folder. Now postloc.toml is refused at load."""
+    pattern = pattern.replace("ABSOLUTE", str(project.parent / "absolu"))
+    configure(project, export=f"filename = '{pattern}'\n")
+    result = assert_refused(project, command, names="postloc.toml")
+    assert "export.filename" in result.stderr
+    assert not (project.parent / "fuite").exists()
+    assert not (project.parent / "absolu").exists()
+
+
+@pytest.mark.parametrize("command", ["sync", "export", "update", "translate"])
+def test_output_folder_symlinked_outside_the_project(project: Path, command: str) -> None:
+    """A symlinked ``build/`` was followed for writes (reads of such links were refused)."""
+    outside = project.parent / "ailleurs"
+    outside.mkdir()
+    shutil.rmtree(project / "build")
+    os.symlink(outside, project / "build")
+    result = assert_refused(project, command, names="build")
+    assert "symbolic link" in result.stderr
+    assert list(outside.iterdir()) == []
+
+
+@pytest.mark.parametrize("inside", [False, True])
+def test_language_folder_symlinked_out_of_the_output_folder(project: Path, inside: bool) -> None:
+    """``build/es`` → ``/etc``-like: refused, whether or not the target is in the project."""
+    outside = project / "notes" if inside else project.parent / "etc"
+    outside.mkdir()
+    shutil.rmtree(project / "build/es")
+    os.symlink(outside, project / "build/es")
+    result = assert_refused(project, "export", names="build/es")
+    assert "symbolic link" in result.stderr
+    assert list(outside.iterdir()) == []
+
+
+def test_export_out_folder_symlinked_outside_the_project(project: Path) -> None:
+    """``--out`` inside the project is held to the same rule as ``output_dir``."""
+    outside = project.parent / "ailleurs"
+    outside.mkdir()
+    os.symlink(outside, project / "dist")
+    assert_refused(project, "export", "--out", str(project / "dist"), names="dist")
+    assert list(outside.iterdir()) == []
+
+
+def test_state_folder_symlinked_outside_the_project(project: Path) -> None:
+    """The lock, the memory and the sync cache are writes too."""
+    outside = project.parent / "etat"
+    shutil.move(project / ".postloc", outside)
+    os.symlink(outside, project / ".postloc")
+    before = sorted(p.name for p in outside.iterdir())
+    assert_refused(project, names=".postloc")
+    assert sorted(p.name for p in outside.iterdir()) == before
+
+
+def test_catalogue_folder_symlinked_outside_the_project(project: Path) -> None:
+    outside = project.parent / "autres"
+    outside.mkdir()
+    shutil.rmtree(project / "locales/eo")
+    os.symlink(outside, project / "locales/eo")
+    assert_refused(project, names="locales/eo")
+    assert list(outside.iterdir()) == []
+
+
+def test_export_symlinked_to_a_file_outside_is_replaced_not_followed(project: Path) -> None:
+    secret = write(project.parent, "secret.md", "ne pas toucher\n")
+    export = project / f"build/es/{SLUG}.md"
+    export.unlink()
+    os.symlink(secret, export)
+    result = run(project, "export")
+    assert result.exit_code == 0, result.stderr
+    assert secret.read_text(encoding="utf-8") == "ne pas toucher\n"
+    assert not export.is_symlink() and export.is_file()
+
+
+def test_output_folder_symlinked_inside_the_project_is_written(project: Path) -> None:
+    """The refusal is about leaving the project, not about links as such."""
+    (project / "site").mkdir()
+    shutil.move(project / "build", project / "site" / "build")
+    os.symlink("site/build", project / "build")
+    write(project, "source_posts/nouveau.md", "Un nouveau billet.\n")
+    result = run(project, "sync")
+    assert result.exit_code == 0, result.stderr
+    assert (project / "site/build/es/nouveau.md").is_file()
+
+
+def test_output_folder_outside_the_project_by_configuration(project: Path) -> None:
+    """An ``output_dir`` the user chose outside the project is theirs to choose."""
+    configure(project, top='output_dir = "../site"\n')
+    result = run(project, "sync")
+    assert result.exit_code == 0, result.stderr
+    assert (project.parent / f"site/es/{SLUG}.md").is_file()
 
 
 # --- engines ----------------------------------------------------------------------------------

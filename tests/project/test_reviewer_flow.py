@@ -43,8 +43,9 @@ def test_reviewer_scenario(project: Path, tmp_path: Path) -> None:
     result = run(project, "merge-review", str(reviewed_file), "--lang", "es", "--json")
     assert result.exit_code == 0, result.stderr
     summary = json.loads(result.stdout)
-    assert summary["counts"]["accepted"] == 3
+    assert summary["counts"]["reviewed"] == 3 and summary["counts"]["came_back_fuzzy"] == 0
     assert summary["counts"]["conflicts"] == 0 and summary["counts"]["unknown"] == 0
+    assert (summary["post"], summary["found_by"]) == (SLUG, "references")
 
     ours = polib.pofile(str(project / PO_ES))
     reviewed = {e.msgid: e.msgstr for e in ours if e.msgid and "fuzzy" not in e.flags}
@@ -107,7 +108,10 @@ def test_merge_review_reports_changed_source_and_unknown(project: Path, tmp_path
     assert result.exit_code == 0
     summary = json.loads(result.stdout)
     assert summary["unknown"] == ["Un texte que le post n’a plus"]
-    assert [c["reason"] for c in summary["conflicts"]] == ["source changed since review"]
+    assert [(c["reason"], c["outcome"]) for c in summary["conflicts"]] == [
+        ("the source text changed since the reviewer's copy", "took theirs as fuzzy")
+    ]
+    assert summary["counts"]["came_back_fuzzy"] == 1 and summary["counts"]["reviewed"] == 0
     ours = polib.pofile(str(project / PO_ES))
     changed = ours.find(first + " Modifié.")
     assert changed is not None and "fuzzy" in changed.flags and changed.previous_msgid == first

@@ -9,7 +9,14 @@ import pytest
 
 from postloc.errors import BadCatalogue
 from postloc.po.state import DAMAGED_FLAG, MachineNote, entry_state, output_digest
-from postloc.review.merge import SOURCE_CHANGED, merge_review
+from postloc.review.merge import (
+    KEPT_OURS,
+    SOURCE_CHANGED,
+    TOOK_FUZZY,
+    Conflict,
+    merge_review,
+    quoted,
+)
 
 
 def draft(msgid: str, msgstr: str, line: int, *, comment: str = "") -> polib.POEntry:
@@ -104,14 +111,14 @@ def test_reviewer_scenario_three_corrections(tmp_path):
     result = merge_review(ours, theirs, lang="en")
 
     assert text(ours) == before, "ours must not be mutated"
-    assert set(result.accepted) == {"Paris comme symbole", LONG, "Chaque pays participant."}
+    assert set(result.reviewed) == {"Paris comme symbole", LONG, "Chaque pays participant."}
     assert result.fuzzy == () and result.conflicts == () and result.unknown == ()
-    assert result.unchanged == 4
+    assert result.ignored == 4
     merged = {e.msgid: e for e in result.catalogue}
     assert merged["Paris comme symbole"].msgstr == "Paris as a symbol"
     assert merged["Chaque pays participant."].msgstr == "Each participating country."
     assert merged[LONG].msgstr.endswith("Australia and New Zealand.")
-    for msgid in result.accepted:
+    for msgid in result.reviewed:
         assert entry_state(merged[msgid]) == "reviewed"
         assert "MT:" not in merged[msgid].tcomment
     states = [entry_state(e) for e in result.catalogue]
@@ -125,14 +132,14 @@ def test_reviewer_scenario_three_corrections(tmp_path):
         "untranslated",
     ]
     # everything else exactly as ours, header included (wrapping is the writer's business)
-    untouched = [e for e in result.catalogue if e.msgid not in result.accepted]
-    assert [str(e) for e in untouched] == [str(e) for e in ours if e.msgid not in result.accepted]
+    untouched = [e for e in result.catalogue if e.msgid not in result.reviewed]
+    assert [str(e) for e in untouched] == [str(e) for e in ours if e.msgid not in result.reviewed]
     assert result.catalogue.metadata == ours.metadata
     assert result.catalogue.wrapwidth == 79
 
     again = merge_review(result.catalogue, theirs, lang="en")
-    assert again.accepted == () and again.conflicts == () and not again.changed
-    assert again.unchanged == 7
+    assert again.reviewed == () and again.conflicts == () and not again.changed
+    assert again.ignored == 7
     assert text(again.catalogue) == text(result.catalogue)
 
 
@@ -152,7 +159,7 @@ def test_translator_comments_kept_and_reviewers_added():
     theirs = catalogue(entry("Bonjour.", "Hello.", 1, tcomment="theirs: informal is fine"))
     result = merge_review(ours, theirs, lang="en")
     assert result.catalogue[0].tcomment == "ours: formal\ntheirs: informal is fine"
-    assert merge_review(result.catalogue, theirs, lang="en").accepted == ()
+    assert not merge_review(result.catalogue, theirs, lang="en").changed
 
 
 def test_source_changed_since_review_becomes_fuzzy_not_reviewed():
@@ -174,7 +181,8 @@ def test_source_changed_since_review_becomes_fuzzy_not_reviewed():
     assert merged.previous_msgid == "Il y a 35 pays."
     assert [c.reason for c in result.conflicts] == [SOURCE_CHANGED]
     assert result.conflicts[0].line == 4
-    assert result.accepted == ("Il y a 36 pays.",) and result.fuzzy == ("Il y a 36 pays.",)
+    assert result.conflicts[0].outcome == TOOK_FUZZY
+    assert result.reviewed == () and result.fuzzy == ("Il y a 36 pays.",)
     again = merge_review(result.catalogue, theirs, lang="en")
     assert not again.changed and str(again.catalogue) == str(result.catalogue)
 
@@ -193,15 +201,17 @@ def test_source_changed_never_overwrites_our_reviewed_entry():
     theirs = catalogue(entry("Vieux.", "Old.", 1))
     result = merge_review(ours, theirs, lang="en")
     assert result.catalogue[0].msgstr == "New." and entry_state(result.catalogue[0]) == "reviewed"
-    assert SOURCE_CHANGED in result.conflicts[0].reason
+    assert result.conflicts[0].reason == f"{SOURCE_CHANGED} and ours is reviewed"
+    assert result.conflicts[0].outcome == KEPT_OURS
+    assert result.ignored == 1 and not result.changed
 
 
 @pytest.mark.parametrize(
     ("their_flags", "their_text", "reason"),
     [
-        (["fuzzy"], "Other.", "ours is reviewed; theirs is fuzzy"),
-        ([], "", "ours is reviewed; theirs is empty"),
-        (["fuzzy"], "", "ours is reviewed; theirs is empty"),
+        (["fuzzy"], "Other.", "ours is reviewed and theirs is fuzzy"),
+        ([], "", "ours is reviewed and theirs is empty"),
+        (["fuzzy"], "", "ours is reviewed and theirs is empty"),
     ],
 )
 def test_our_reviewed_never_downgraded(their_flags, their_text, reason):
@@ -209,15 +219,15 @@ def test_our_reviewed_never_downgraded(their_flags, their_text, reason):
     theirs = catalogue(entry("Texte.", their_text, 1, flags=their_flags))
     result = merge_review(ours, theirs, lang="en")
     assert str(result.catalogue) == str(ours)
-    assert [c.reason for c in result.conflicts] == [reason]
-    assert result.accepted == ()
+    assert [(c.reason, c.outcome) for c in result.conflicts] == [(reason, KEPT_OURS)]
+    assert result.reviewed == result.fuzzy == () and result.ignored == 1
 
 
 def test_reviewer_may_correct_a_reviewed_entry():
     ours = catalogue(entry("Texte.", "Txet.", 1))
     theirs = catalogue(entry("Texte.", "Text.", 1))
     result = merge_review(ours, theirs, lang="en")
-    assert result.accepted == ("Texte.",) and result.catalogue[0].msgstr == "Text."
+    assert result.reviewed == ("Texte.",) and result.catalogue[0].msgstr == "Text."
 
 
 def test_reviewers_fuzzy_edit_of_a_draft_is_kept_as_human_fuzzy():
@@ -229,7 +239,7 @@ def test_reviewers_fuzzy_edit_of_a_draft_is_kept_as_human_fuzzy():
     merged = result.catalogue[0]
     assert merged.msgstr == "Text (not sure)." and entry_state(merged) == "fuzzy"
     assert "MT:" not in merged.tcomment
-    assert result.accepted == result.fuzzy == ("Texte.",)
+    assert result.fuzzy == ("Texte.",) and result.reviewed == ()
 
 
 def test_reviewers_machine_draft_fills_gap_but_never_replaces_ours():
@@ -239,14 +249,14 @@ def test_reviewers_machine_draft_fills_gap_but_never_replaces_ours():
     one, two = result.catalogue
     assert entry_state(one) == "machine" and one.msgstr == "One."
     assert two.msgstr == "Two." and entry_state(two) == "machine"
-    assert result.accepted == ("Un.",) and result.unchanged == 1
+    assert result.fuzzy == ("Un.",) and result.reviewed == () and result.ignored == 1
 
 
 def test_empty_reviewer_entry_never_erases_a_draft():
     ours = catalogue(draft("Un.", "One.", 1))
     theirs = catalogue(entry("Un.", "", 1))
     result = merge_review(ours, theirs, lang="en")
-    assert str(result.catalogue) == str(ours) and result.unchanged == 1
+    assert str(result.catalogue) == str(ours) and result.ignored == 1
 
 
 def test_unknown_entries_are_reported():
@@ -256,7 +266,7 @@ def test_unknown_entries_are_reported():
     theirs.append(obsolete)
     result = merge_review(ours, theirs, lang="en")
     assert result.unknown == ("Supprimé.",)
-    assert result.accepted == ("Un.",)
+    assert result.reviewed == ("Un.",)
     assert [e.msgid for e in result.catalogue] == ["Un."]
 
 
@@ -287,7 +297,7 @@ def test_language_header_must_match():
     merge_review(catalogue(lang="pt_BR"), catalogue(lang="pt-BR"), lang="pt_BR")
     no_header = catalogue(entry("Un.", "One.", 1))
     no_header.metadata = {}
-    assert merge_review(ours, no_header, lang="en").accepted == ("Un.",)
+    assert merge_review(ours, no_header, lang="en").reviewed == ("Un.",)
 
 
 def test_to_json():
@@ -298,14 +308,66 @@ def test_to_json():
     data = merge_review(ours, theirs, lang="en").to_json()
     assert json.loads(json.dumps(data)) == data
     assert data["counts"] == {
-        "accepted": 2,
-        "fuzzy": 1,
-        "conflicts": 1,
+        "reviewed": 1,
+        "came_back_fuzzy": 1,
+        "ignored": 0,
         "unknown": 1,
-        "unchanged": 0,
+        "conflicts": 1,
     }
-    assert data["accepted"] == ["Neuf.", "A."]
+    assert data["reviewed"] == ["A."] and data["came_back_fuzzy"] == ["Neuf."]
     assert data["conflicts"] == [
-        {"msgid": "Neuf.", "msgctxt": None, "reason": SOURCE_CHANGED, "line": 1}
+        {
+            "msgid": "Neuf.",
+            "msgctxt": None,
+            "line": 1,
+            "reason": SOURCE_CHANGED,
+            "outcome": "took theirs as fuzzy",
+        }
     ]
     assert data["unknown"] == ["Z."]
+
+
+def test_every_reviewer_entry_is_counted_exactly_once():
+    """reviewed + came back fuzzy + ignored + unknown = the reviewer's entries, whatever
+    happened to them; a fuzzy acceptance is never counted as reviewed."""
+    ours = catalogue(
+        draft("Un.", "One?", 1),  # theirs clears fuzzy: reviewed
+        draft("Deux.", "Two?", 2),  # theirs edits but leaves fuzzy: came back fuzzy
+        entry("Trois.", "Three.", 3),  # ours reviewed, theirs fuzzy: conflict, kept ours
+        entry("Quatre.", "Four.", 4),  # identical: ignored
+        entry("Cinq !", "", 5, flags=["fuzzy"], previous_msgid="Cinq."),  # source changed
+        entry("Six.", "", 6),  # theirs blank: ignored
+    )
+    theirs = catalogue(
+        entry("Un.", "One.", 1),
+        entry("Deux.", "Two, maybe.", 2, flags=["fuzzy"]),
+        entry("Trois.", "Three, really?", 3, flags=["fuzzy"]),
+        entry("Quatre.", "Four.", 4),
+        entry("Cinq.", "Five.", 5),
+        entry("Six.", "", 6),
+        entry("Sept.", "Seven.", 7),  # gone from the post: unknown
+    )
+    result = merge_review(ours, theirs, lang="en")
+    assert result.counts() == {
+        "reviewed": 1,
+        "came_back_fuzzy": 2,
+        "ignored": 3,
+        "unknown": 1,
+        "conflicts": 2,
+    }
+    assert result.reviewed == ("Un.",) and result.fuzzy == ("Deux.", "Cinq !")
+    assert sum(result.counts().values()) - len(result.conflicts) == len(theirs)
+    assert [c.outcome for c in result.conflicts] == [KEPT_OURS, TOOK_FUZZY]
+    assert result.summary() == "1 reviewed, 2 came back fuzzy, 3 ignored, 1 unknown, 2 conflicts"
+
+
+def test_conflicts_read_as_one_line_for_a_person():
+    conflict = Conflict(LONG, None, f"{SOURCE_CHANGED} and ours is reviewed", KEPT_OURS, 5)
+    assert conflict.describe() == (
+        '"La capitale française a réuni des repré…" (line 5): '
+        "the source text changed since the reviewer's copy and ours is reviewed; kept ours"
+    )
+    assert Conflict("Titre", "b", "why", TOOK_FUZZY, 0).describe() == (
+        '"Titre" [context "b"] (no line): why; took theirs as fuzzy'
+    )
+    assert quoted("Un\ntexte  court") == '"Un texte court"'

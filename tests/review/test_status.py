@@ -13,6 +13,7 @@ from postloc.review.status import (
     StatusRow,
     below_threshold,
     catalogue_counts,
+    fail_under_error,
     render_table,
     rows_to_json,
     total_row,
@@ -131,3 +132,11 @@ def test_below_threshold_uses_the_total():
     assert not below_threshold(ROWS, 53)
     assert not below_threshold(ROWS[:1], 100)
     assert not below_threshold([], 100)
+
+
+def test_fail_under_fails_without_posts():
+    """An empty project is only vacuously 100 % reviewed: a gate must not pass on it."""
+    assert fail_under_error([], 0) == "no posts: nothing to hold to --fail-under 0"
+    assert fail_under_error(ROWS, 60) == "reviewed share is below 60 %"
+    assert fail_under_error(ROWS, 53) is None
+    assert fail_under_error(ROWS[:1], 100) is None

@@ -194,10 +194,11 @@ def translate(
 @main.command()
 @lang_option
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.")
-@click.option("--reviewed-only", is_flag=True, help="Only reviewed translations; drafts fall back.")
+@click.option("--reviewed-only", is_flag=True, help="Reviewed translations only; others fall back.")
 @click.option("--min-translated", type=click.FloatRange(0, 1), help="Share needed to write a post.")
 @click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
 @click.option("--prune", is_flag=True, help="Remove exported posts whose post or language is gone.")
+@click.option("--strict", is_flag=True, help="Exit 1 when --min-translated lets no post through.")
 @json_option
 @pass_state
 def export(
@@ -208,9 +209,14 @@ def export(
     min_translated: float | None,
     fmt: str,
     prune: bool,
+    strict: bool,
     as_json: bool,
 ) -> None:
-    """Catalogues → localized posts."""
+    """Catalogues → localized posts, human work first.
+
+    Each segment shows its reviewed translation, else a person's outdated (fuzzy) one,
+    else a machine draft, else the source text.
+    """
     from postloc.project.outputs import export_project
 
     project = state.project()
@@ -224,7 +230,7 @@ def export(
             fmt=fmt,  # type: ignore[arg-type]
             prune=prune,
         )
-    report_export(state.reporter, project, report, as_json)
+    report_export(state.reporter, project, report, as_json, strict=strict)
 
 
 @main.command()
@@ -275,22 +281,25 @@ def sync(
     "--fail-under",
     type=click.FloatRange(0, 100),
     metavar="PCT",
-    help="Exit 1 below PCT % reviewed.",
+    help="Exit 1 below PCT % reviewed, or when there are no posts.",
 )
 @pass_state
 def status(state: State, langs: tuple[str, ...], as_json: bool, fail_under: float | None) -> None:
     """Per post and language: reviewed / machine / human fuzzy / untranslated / obsolete."""
     from postloc.project.review import status_rows
-    from postloc.review.status import below_threshold, render_table, rows_to_json
+    from postloc.review.status import NO_POSTS, fail_under_error, render_table, rows_to_json
 
     project = state.project()
     rows = status_rows(project, langs)
     if as_json:
         emit_json(rows_to_json(rows))
+    elif not rows:
+        click.echo(NO_POSTS)
     else:
         click.echo(render_table(rows, color=sys.stdout.isatty()).rstrip("\n"))
-    if fail_under is not None and below_threshold(rows, fail_under):
-        raise PostlocError(f"reviewed share is below {fail_under:g} %")
+    failure = fail_under_error(rows, fail_under) if fail_under is not None else None
+    if failure:
+        raise PostlocError(failure)
 
 
 @main.command()
@@ -335,28 +344,30 @@ def compile_(state: State, langs: tuple[str, ...], use_fuzzy: bool) -> None:
 @main.command(name="merge-review")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--lang", required=True, metavar="L", help="Language of the reviewed file.")
-@click.option("--post", "slug", metavar="SLUG", help="Post slug (default: the file's stem).")
+@click.option(
+    "--post",
+    "slug",
+    metavar="SLUG",
+    help="Post slug, overriding the one the file's #: references or Project-Id-Version name.",
+)
 @json_option
 @pass_state
 def merge_review(state: State, file: Path, lang: str, slug: str | None, as_json: bool) -> None:
-    """Merge a reviewer's corrected .po into the project's catalogue."""
+    """Merge a reviewer's corrected .po into the project's catalogue.
+
+    The post is the one the file itself names (its #: references, else its
+    Project-Id-Version), whatever the file is called.
+    """
     from postloc.project.review import merge_review_file
 
     project = state.project()
     with _lock(project):
-        result = merge_review_file(project, file, lang, slug)
+        merged = merge_review_file(project, file, lang, slug)
     if as_json:
-        emit_json(result.to_json())
+        emit_json(merged.to_json())
     else:
-        data = result.to_json()
-        click.echo(
-            f"accepted {len(result.accepted)}, conflicts {len(result.conflicts)}, "
-            f"unknown {len(result.unknown)}"
-        )
-        for item in data.get("conflicts", []):
-            click.echo(f"  conflict: {item}")
-        for item in data.get("unknown", []):
-            click.echo(f"  unknown: {item}")
+        for line in merged.lines():
+            click.echo(line)
 
 
 @main.command()

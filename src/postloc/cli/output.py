@@ -16,7 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from postloc.errors import PostlocError
+
 if TYPE_CHECKING:  # types only: `postloc --help` must not import the project layer
+    from postloc.export.post import ExportOutcome
     from postloc.project.layout import Project
     from postloc.project.outputs import ExportReport
     from postloc.project.stages import WriteReport
@@ -92,8 +95,14 @@ def report_writes(
 
 
 def report_export(
-    reporter: Reporter, project: Project, report: ExportReport, as_json: bool
+    reporter: Reporter,
+    project: Project,
+    report: ExportReport,
+    as_json: bool,
+    *,
+    strict: bool = False,
 ) -> None:
+    """Print an export's result; with ``strict``, a threshold that let nothing through fails."""
     if as_json:
         emit_json(
             {
@@ -106,6 +115,7 @@ def report_export(
                         "exported": p.outcome.text is not None,
                         "total": p.outcome.total,
                         "reviewed": p.outcome.reviewed,
+                        "outdated": p.outcome.outdated,
                         "machine": p.outcome.machine,
                         "fallback": p.outcome.fallback,
                     }
@@ -115,15 +125,64 @@ def report_export(
                 "pruned": [project.relative(p) for p in report.pruned],
             }
         )
+        if strict and report.nothing_exported:
+            raise PostlocError(export_summary(project, report))
         return
-    for item in report.skipped:
-        reporter.notice(
-            f"skipped {item.slug} [{item.lang}]: {item.outcome.translated_ratio:.0%} translated, "
-            f"below the minimum"
-        )
+    for item in report.posts:
+        counts = _shown_counts(item.outcome)
+        if item.outcome.text is None:
+            reporter.detail(
+                f"skipped {item.slug} [{item.lang}]: {item.outcome.translated_ratio:.0%} "
+                f"translated ({counts}), below the minimum"
+            )
+        else:
+            reporter.detail(f"exported {item.slug} [{item.lang}]: {counts}")
     for path in report.stale:
         verb = "removed" if path in report.pruned else "stale (use --prune)"
         reporter.notice(f"{verb}: {project.relative(path)}")
+    summary = export_summary(project, report)
+    if strict and report.nothing_exported:
+        raise PostlocError(summary)
+    reporter.notice(summary)
+
+
+def _shown_counts(outcome: ExportOutcome) -> str:
+    """What a post's segments show, best first (docs/architecture.md, "Export")."""
+    return (
+        f"{outcome.reviewed} reviewed, {outcome.outdated} outdated, "
+        f"{outcome.machine} machine, {outcome.fallback} source"
+    )
+
+
+def export_summary(project: Project, report: ExportReport) -> str:
+    """One line for the whole export: what was written, and what the threshold kept back.
+
+    Posts below the threshold are summed up here, never one line each (``-v`` lists them),
+    so a threshold that lets nothing through says so once instead of hundreds of times.
+    """
     written = sum(1 for p in report.posts if p.written)
     exported = sum(1 for p in report.posts if p.outcome.text is not None)
-    reporter.notice(f"{exported} post(s) exported, {written} changed")
+    skipped = len(report.posts) - exported
+    if not skipped:
+        return f"{exported} post(s) exported, {written} changed"
+    from postloc.export.post import ExportPolicy
+
+    threshold = project.config.min_translated
+    if report.min_translated is not None:
+        threshold = report.min_translated
+    policy = report.policy or ExportPolicy.of(project.config)
+    if report.reviewed_only:
+        counting = " with --reviewed-only"
+    elif not policy.machine and not policy.outdated:
+        counting = " counting reviewed translations only"
+    elif not policy.machine:
+        counting = " without machine drafts"
+    elif not policy.outdated:
+        counting = " without outdated translations"
+    else:
+        counting = ""
+    shown = f"{threshold:.2f}" if round(threshold, 2) == threshold else f"{threshold:g}"
+    below = f"below --min-translated {shown}{counting}"
+    if report.nothing_exported:
+        return f"0 of {len(report.posts)} post exports written: all {below}"
+    return f"{exported} post(s) exported, {written} changed; {skipped} skipped, {below}"

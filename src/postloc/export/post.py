@@ -1,24 +1,67 @@
 """Catalogues → localized posts: which translation each segment gets, and the front matter.
 
-Policy (docs/architecture.md, "Export"): reviewed translations always;
-machine drafts unless reviewed-only; human fuzzy and untranslated entries fall
-back to the source text and are counted; a post below ``min_translated`` is
-not written.
+Policy (docs/architecture.md, "Export"): human work first. Each segment shows the
+first of these its entry allows: a reviewed translation (always), a person's
+outdated translation (human fuzzy, unless ``include_outdated`` is off or
+reviewed-only), a machine draft (unless ``include_machine_drafts`` is off or
+reviewed-only), else the source text. A post below ``min_translated`` is not
+written. What an entry *is* comes from :func:`postloc.po.state.entry_state`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import polib
 
 from postloc.markdown.model import Post, Segment
-from postloc.po.state import entry_state
+from postloc.po.state import State, entry_state
+
+if TYPE_CHECKING:
+    from postloc.config import Config
 
 Format = Literal["md", "html"]
+
+Shown = Literal["reviewed", "outdated", "machine", "fallback"]
+"""What an exported segment shows, best first: a reviewed translation, a person's outdated
+(human fuzzy) one, a machine draft, or the source text."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportPolicy:
+    """Which translations besides reviewed ones (always shown) an export may use."""
+
+    outdated: bool = True
+    """Show a person's fuzzy translation (source changed since, or an edited draft)."""
+    machine: bool = True
+    """Show untouched machine drafts."""
+
+    @classmethod
+    def of(cls, config: Config, *, reviewed_only: bool | None = None) -> ExportPolicy:
+        """The configuration's policy; ``reviewed_only`` True keeps only reviewed text, False
+        forces machine drafts in (``export_project``'s override of the configuration)."""
+        if reviewed_only:
+            return REVIEWED_ONLY
+        machine = config.include_machine_drafts if reviewed_only is None else True
+        return cls(outdated=config.include_outdated, machine=machine)
+
+    def shown(self, state: State) -> Shown:
+        """What a segment whose entry is in ``state`` shows under this policy."""
+        if state == "reviewed":
+            return "reviewed"
+        if state == "fuzzy" and self.outdated:
+            return "outdated"
+        if state == "machine" and self.machine:
+            return "machine"
+        return "fallback"
+
+
+REVIEWED_ONLY: Final = ExportPolicy(outdated=False, machine=False)
+"""``export --reviewed-only``: everything not reviewed falls back to the source text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +78,13 @@ class ExportOutcome:
     """Segments shown with a machine draft."""
     fallback: int
     """Segments shown in the source language."""
+    outdated: int = 0
+    """Segments shown with a person's outdated (human fuzzy) translation."""
 
     @property
     def translated_ratio(self) -> float:
-        return 1.0 if self.total == 0 else (self.reviewed + self.machine) / self.total
+        """Share of segments shown translated, the one ``min_translated`` is held against."""
+        return 1.0 if self.total == 0 else (self.total - self.fallback) / self.total
 
 
 def display_date(value: Any, lang: str) -> str | None:
@@ -61,21 +107,21 @@ def choose_translations(
     segments: Sequence[Segment],
     catalogue: polib.POFile | None,
     *,
-    reviewed_only: bool,
-) -> tuple[dict[int, str], dict[str, str]]:
-    """Per segment index the text to use; per msgid the state used (reviewed/machine/fallback)."""
+    policy: ExportPolicy = ExportPolicy(),
+) -> tuple[dict[int, str], dict[str, Shown]]:
+    """Per segment index the text to use; per msgid what it shows (see :data:`Shown`)."""
     entries: dict[str, polib.POEntry] = {}
     if catalogue is not None:
         entries = {e.msgid: e for e in catalogue if not e.obsolete and not e.msgctxt}
     chosen: dict[int, str] = {}
-    used: dict[str, str] = {}
+    used: dict[str, Shown] = {}
     for index, segment in enumerate(segments):
         entry = entries.get(segment.text)
-        state = entry_state(entry) if entry is not None else "untranslated"
-        if state == "reviewed" or (state == "machine" and not reviewed_only):
+        shown = policy.shown(entry_state(entry) if entry is not None else "untranslated")
+        if shown != "fallback":
             assert entry is not None
             chosen[index] = entry.msgstr
-            used[segment.text] = state
+            used[segment.text] = shown
         else:
             used.setdefault(segment.text, "fallback")
     return chosen, used
@@ -87,14 +133,14 @@ def export_post(
     catalogue: polib.POFile | None,
     lang: str,
     *,
-    reviewed_only: bool = False,
+    policy: ExportPolicy = ExportPolicy(),
     min_translated: float = 0.8,
     fmt: Format = "md",
 ) -> ExportOutcome:
     """Build the localized document for one post and language."""
     from postloc.markdown.rebuild import rebuild_post
 
-    chosen, used = choose_translations(segments, catalogue, reviewed_only=reviewed_only)
+    chosen, used = choose_translations(segments, catalogue, policy=policy)
     states = list(used.values())
     outcome = ExportOutcome(
         None,
@@ -102,6 +148,7 @@ def export_post(
         reviewed=states.count("reviewed"),
         machine=states.count("machine"),
         fallback=states.count("fallback"),
+        outdated=states.count("outdated"),
     )
     if outcome.translated_ratio < min_translated:
         return outcome
@@ -115,7 +162,7 @@ def export_post(
     text = rebuild_post(post, segments, chosen, extra)
     if fmt == "html":
         text = _as_html(text, post.path, lang)
-    return ExportOutcome(text, outcome.total, outcome.reviewed, outcome.machine, outcome.fallback)
+    return dataclasses.replace(outcome, text=text)
 
 
 def _as_html(markdown_text: str, path: str, lang: str) -> str:

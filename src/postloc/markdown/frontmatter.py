@@ -20,6 +20,7 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode
 
+from postloc.characters import describe, first_forbidden
 from postloc.errors import BadFrontMatter
 from postloc.markdown.lines import LINE_BREAK
 
@@ -141,7 +142,26 @@ def _compose(yaml_text: str, line_of: Callable[[int], int]) -> MappingNode | Non
                 f"duplicate front matter key {key!r}", line=line_of(key_node.start_mark.index)
             )
         seen.add(key)
+    _refuse_escaped_characters(node, line_of)
     return node
+
+
+def _refuse_escaped_characters(node: Node, line_of: Callable[[int], int]) -> None:
+    """Refuse what an escape (``"\\0"``, ``"\\ud800"``) made of a scalar: the YAML reader
+    only sees the escape, and the character would reach the template and the export."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ScalarNode):
+            bad = first_forbidden(current.value)
+            if bad is not None:
+                message = f"{describe(current.value[bad])} (written as an escape)"
+                raise BadFrontMatter(message, line=line_of(current.start_mark.index))
+        elif isinstance(current, MappingNode):  # pushed reversed: the first bad one is named
+            for key, value in reversed(current.value):
+                stack += (value, key)
+        else:
+            stack += reversed(current.value)
 
 
 class _Unsure:

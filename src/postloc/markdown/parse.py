@@ -11,6 +11,7 @@ import functools
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Final
 
+from postloc.characters import describe, first_forbidden
 from postloc.errors import BadFrontMatter, BadPost
 from postloc.markdown import frontmatter
 from postloc.markdown.dialect import new_parser
@@ -126,14 +127,22 @@ def parse_post(data: bytes | str, path: str) -> Post:
     """Decode and split one post; raise BadPost/BadFrontMatter naming ``path`` on bad input.
 
     Decoding is strict UTF-8 (a BOM is removed and remembered); CRLF and bare
-    CR line endings are kept as they are in ``Post.text``.
+    CR line endings are kept as they are in ``Post.text``. Control characters and
+    lone surrogates (:mod:`postloc.characters`) are refused with their line, in the
+    text and in the front matter's escaped values alike.
     """
+    _check_name(path)
     text, bom = _decode(data, path)
     starts = line_starts(text)
     try:
         fences = frontmatter.find_fences(text)
     except BadFrontMatter as exc:
         raise BadFrontMatter(exc.message, path=path, line=exc.line) from None
+    bad = first_forbidden(text)
+    if bad is not None:
+        in_front_matter = fences is not None and bad < fences.yaml_end
+        error = BadFrontMatter if in_front_matter else BadPost
+        raise error(describe(text[bad]), path=path, line=line_number(starts, bad))
     if fences is None:
         mapping: dict[str, object] = {}
         span = None
@@ -162,6 +171,24 @@ def parse_post(data: bytes | str, path: str) -> Post:
         body_start=body_start,
         body_line=line_number(starts, body_start),
         newline=newline_of(text),
+    )
+
+
+def _check_name(path: str) -> None:
+    """Refuse a file name that cannot go on a PO reference line: a line break or control
+    character would break the catalogue, a name that is not UTF-8 (``caf\\xe9.md``, read as
+    a lone surrogate) could not be written at all."""
+    if first_forbidden(path) is None and "\n" not in path and "\r" not in path:
+        return
+    try:  # the bytes the file system holds, as \\xe9
+        name = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that came from no file system
+        name = path
+    shown = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in name)
+    raise BadPost(
+        "file name has a line break, a control character or bytes that are not UTF-8; "
+        "rename the file",
+        path=shown,
     )
 
 

@@ -6,7 +6,8 @@ pending, and how a draft is written, follows docs/architecture.md ("PO conventio
 
 - untranslated entries get a draft;
 - an untouched draft whose source text changed (``#| msgid`` present) is refreshed;
-- reviewed entries, human fuzzy entries and drafts a person edited are skipped.
+- reviewed entries, human fuzzy entries and drafts a person edited are skipped, and an
+  edited draft loses its stale ``MT:`` line (:func:`postloc.po.state.drop_stale_note`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from postloc.po.state import (
     DAMAGED_FLAG,
     FUZZY_FLAG,
     MachineNote,
+    drop_stale_note,
     is_human,
     is_pending,
     output_digest,
@@ -94,6 +96,7 @@ def translate_catalogues(
     for key, po in catalogues:
         count = 0
         for entry in po:
+            drop_stale_note(entry)  # an edited draft is a person's: its MT: line goes
             if is_pending(entry):
                 waiting.setdefault(entry.msgid, []).append((key, entry))
                 count += 1
@@ -101,7 +104,6 @@ def translate_catalogues(
                 report.skipped_human += 1
         remaining[key] = count
     route = translator.route
-    source, target = translator.key.source_lang, translator.key.target_lang
 
     total = len(waiting)
     done = 0
@@ -113,8 +115,13 @@ def translate_catalogues(
             on_progress(min(done, total), total)
         finished: list[Hashable] = []
         for text, draft in batch.items():
+            memory_key = translator.key  # the note names what the memory key names
             note = MachineNote(
-                route.name, route.version(), source, target, output_digest(draft.text)
+                memory_key.engine,
+                memory_key.version,
+                memory_key.source_lang,
+                memory_key.target_lang,
+                output_digest(draft.text),
             )
             for key, entry in waiting.pop(text, ()):
                 apply_draft(entry, draft, note)

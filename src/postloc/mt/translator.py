@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from postloc.mt.engines.base import Route
 from postloc.mt.memory import MemoryKey, Stored, TranslationMemory
@@ -41,10 +42,19 @@ class MachineTranslator:
         batch_size: int = BATCH_SIZE,
     ) -> None:
         self.route = route
-        self.key = MemoryKey(route.name, route.version(), source, target)
+        self.source = source
+        self.target = target
         self.memory = memory
         self.batch_size = batch_size
         self.engine_segments = 0
+
+    @cached_property
+    def key(self) -> MemoryKey:
+        """The memory key: route name, the route's version (:meth:`Route.version`, the pairs
+        it runs, never the engine as a whole) and the languages. Asked on first use, since
+        finding a pair's version may cost a process (``dpkg-query``) a run with nothing to
+        translate should not pay."""
+        return MemoryKey(self.route.name, self.route.version(), self.source, self.target)
 
     def _run_engine(self, texts: Sequence[str]) -> list[Stored]:
         from postloc.mt.markup.protection import protect, restore
@@ -53,8 +63,9 @@ class MachineTranslator:
         outputs = self.route.translate([p.engine_text for p in protected])
         results: list[Stored] = []
         for item, output in zip(protected, outputs, strict=True):
-            restored = restore(item, output)
-            results.append(Stored(restored.text, tuple(restored.problems)))
+            clean, removed = _without_forbidden(output)
+            restored = restore(item, clean)
+            results.append(Stored(restored.text, (*removed, *restored.problems)))
         return results
 
     def translate(
@@ -64,6 +75,8 @@ class MachineTranslator:
     ) -> dict[str, Draft]:
         """Drafts for every distinct text; ``on_batch`` sees each batch as it lands."""
         unique = [t for t in dict.fromkeys(texts) if t.strip()]
+        if not unique:
+            return {}
         known = self.memory.lookup(self.key, unique)
         drafts = {t: Draft(s.text, s.problems, True) for t, s in known.items()}
         if drafts and on_batch:
@@ -81,3 +94,16 @@ class MachineTranslator:
             if on_batch:
                 on_batch(fresh)
         return drafts
+
+
+def _without_forbidden(output: str) -> tuple[str, tuple[str, ...]]:
+    """An engine's output without the characters postloc refuses to read back
+    (:mod:`postloc.characters`), and a damage note per kind removed: a draft must never make
+    its own catalogue unreadable."""
+    from postloc.characters import FORBIDDEN, describe
+
+    found = sorted(set(FORBIDDEN.findall(output)))
+    if not found:
+        return output, ()
+    notes = tuple(f"engine output: {describe(char)}; removed" for char in found)
+    return FORBIDDEN.sub("", output), notes

@@ -1,215 +1,221 @@
-"""Which old source text a changed one most resembles: Babel's fuzzy match, without its cost.
+"""Which old source text a changed one most resembles: msgmerge's fuzzy match, computed exactly.
 
-Babel's ``Catalog.update`` (the merge semantics postloc follows) calls
-``difflib.get_close_matches(key, candidates, 1)`` for every new msgid: each
-candidate is compared with ``SequenceMatcher.ratio()``, cutoff 0.6, keys
-lower-cased and stripped, best ratio wins and a tie goes to the greater key.
-That is quadratic and takes minutes on a few thousand entries.
+GNU ``msgmerge`` scores a pair of msgids with ``fstrcmp``: over the UTF-8
+bytes, ``(len a + len b - edits) / (len a + len b)`` where ``edits`` counts
+the insertions and deletions of the diff it finds; a candidate needs a score
+of at least ``FUZZY_THRESHOLD`` (0.6) and the best one wins. Its diff gives up
+on a minimal script past a cost limit, and its index only tries old msgids that
+share a 4-character string with the new one.
 
-:class:`FuzzyIndex` returns exactly what ``get_close_matches`` would, but only
-computes ``ratio()`` for candidates whose *upper bound* could still win, best
-bound first, and stops as soon as no remaining bound reaches the best ratio
-found. Two bounds, both provably ≥ ``ratio()``:
+postloc uses the same measure without those shortcuts: :func:`similarity` is
+``2 * LCS / (len a + len b)`` over the UTF-8 bytes, the longest common
+subsequence giving the fewest possible edits, so it is never below
+``fstrcmp``'s value for the same pair (and equal to it whenever ``fstrcmp``
+found a minimal script), and every old msgid is a candidate. So whatever
+``msgmerge`` would pick clears the cutoff here too, and postloc's own pick
+scores at least as high.
 
-- the character multiset intersection (``quick_ratio()``), after a length window;
-- for texts of 200+ characters, where difflib ignores "popular" characters
-  (more than 1% + 1 occurrences) when looking for matches, every matching
-  block must contain a rare character of the new text, so the matched total is
-  at most the size of the union of the common substrings through equal rare
-  characters. Unrelated paragraphs score near zero here while their
-  ``quick_ratio()`` is around 0.8. (The one block difflib can find without such
-  a seed is a common prefix, when a sub-range starts with equal characters;
-  only the range starting at 0, 0 can, so the common prefix joins the union.)
+:class:`FuzzyIndex` avoids computing the LCS for every pair: candidates are
+tried best upper bound first (length ratio, then the byte multisets' overlap),
+the LCS itself (bit-parallel, one big-integer step per byte) stops as soon as
+it cannot reach the best score found, and the search stops when no remaining
+bound does.
 """
 
 from __future__ import annotations
 
 import bisect
-import difflib
 import heapq
 from collections import Counter
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 CUTOFF = 0.6
-"""``difflib.get_close_matches``'s default cutoff, the one Babel uses."""
+"""msgmerge's ``FUZZY_THRESHOLD``: the lowest similarity that still lends a translation."""
 
-AUTOJUNK_LENGTH = 200
-"""difflib's threshold for treating popular characters as unusable match seeds."""
+_CUTOFF_NUMERATOR, _CUTOFF_DENOMINATOR = 3, 10
+"""``2 * lcs / total >= 0.6`` as integers: ``10 * lcs >= 3 * total``, no rounding."""
 
-
-def match_key(text: str) -> str:
-    """Babel's ``_to_fuzzy_match_key``: case and surrounding whitespace do not count."""
-    return text.lower().strip()
+_CHECK_EVERY = 32
+"""Bytes of a candidate between two checks whether its LCS can still reach the target."""
 
 
-def _ratio(matches: int, length: int) -> float:
-    """difflib's ``_calculate_ratio``, so bounds and ratios compare exactly."""
-    return 2.0 * matches / length if length else 1.0
+def similarity(a: str, b: str) -> float:
+    """msgmerge's ``fstrcmp`` measure with a minimal edit script: 2·LCS / total, UTF-8 bytes."""
+    left, right = a.encode("utf-8"), b.encode("utf-8")
+    total = len(left) + len(right)
+    if not total:
+        return 1.0
+    return 2.0 * _lcs(_masks(left), len(left), right, 0) / total
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """The old text chosen for a new one, and how similar they are."""
+
+    key: str
+    """One of the keys the index was built with."""
+    score: float
+    """:func:`similarity` of the new text and ``key`` (at least :data:`CUTOFF`)."""
 
 
 @dataclass(slots=True)
 class _Candidate:
-    """One distinct match key and what the bounds need to know about it."""
+    """One distinct key and what the bounds need to know about it."""
 
     key: str
-    """The normalized text compared by ``ratio()``."""
-    originals: list[str]
-    """Keys given to the index that normalize to ``key``, in the order given."""
-    counts: Counter[str]
-    """Character multiset of ``key``."""
-    bigrams: dict[str, list[int]] | None = None
-    """Where each two-character string starts in ``key``; built when first needed."""
-
-    def bigram_starts(self) -> dict[str, list[int]]:
-        if self.bigrams is None:
-            self.bigrams = {}
-            for i in range(len(self.key) - 1):
-                self.bigrams.setdefault(self.key[i : i + 2], []).append(i)
-        return self.bigrams
+    """The text as given to the index."""
+    data: bytes
+    """Its UTF-8 bytes, the units of the measure."""
+    present: tuple[int, ...]
+    """The distinct byte values of ``data``."""
+    counts: tuple[int, ...]
+    """How many times each of ``present`` occurs in ``data``."""
+    order: int
+    """Position among the keys given: equal scores go to the earliest."""
 
 
 class FuzzyIndex:
-    """Best fuzzy match among fixed ``keys``, as ``get_close_matches(text, keys, 1)`` picks it.
+    """The most similar of fixed ``keys`` (old msgids) for any new text.
 
-    Build it once over the old msgids that may serve as fuzzy sources, then ask
-    for each new msgid; ``exclude`` hides keys already used, so one old
-    translation is never given to two new entries.
+    Build it once over the old msgids that may lend a translation, then ask
+    :meth:`best` for one new msgid (``exclude`` hides keys already used), or
+    :meth:`assign` for all of them at once so that each key lends at most once.
     """
 
     def __init__(self, keys: Iterable[str]) -> None:
         by_key: dict[str, _Candidate] = {}
-        for original in keys:
-            key = match_key(original)
-            candidate = by_key.get(key)
-            if candidate is None:
-                candidate = by_key[key] = _Candidate(key, [], Counter(key))
-            if original not in candidate.originals:
-                candidate.originals.append(original)
-        self._candidates = sorted(by_key.values(), key=lambda c: len(c.key))
-        self._lengths = [len(c.key) for c in self._candidates]
+        for key in keys:
+            if key not in by_key:
+                data = key.encode("utf-8")
+                tally = Counter(data)
+                by_key[key] = _Candidate(
+                    key, data, tuple(tally), tuple(tally.values()), len(by_key)
+                )
+        self._order = {key: candidate.order for key, candidate in by_key.items()}
+        self._candidates = sorted(by_key.values(), key=lambda c: len(c.data))
+        self._lengths = [len(c.data) for c in self._candidates]
 
     def __len__(self) -> int:
         return len(self._candidates)
 
     def best_match(self, text: str, exclude: Container[str] = ()) -> str | None:
-        """The key whose text is most similar to ``text`` (ratio ≥ 0.6), or None."""
-        word = match_key(text)
+        """The key most similar to ``text`` (similarity ≥ :data:`CUTOFF`), or None."""
+        found = self.best(text, exclude)
+        return found.key if found is not None else None
+
+    def best(self, text: str, exclude: Container[str] = ()) -> Match | None:
+        """The most similar key not in ``exclude`` (the earliest key on a tie), or None.
+
+        An empty text (the header's msgid) matches nothing.
+        """
+        word = text.encode("utf-8")
         size = len(word)
-        # real_quick_ratio() >= CUTOFF  <=>  the shorter is at least 3/7 of the longer.
+        if not size:
+            return None
+        # 2·min / (sum of lengths) >= 0.6  <=>  the shorter is at least 3/7 of the longer.
         low = bisect.bisect_left(self._lengths, (size * 3 + 6) // 7)
-        high = bisect.bisect_right(self._lengths, size * 7 // 3)
-        counts = Counter(word)
-        seeds = _rare_positions(word)
-        # Best bound first; a candidate's first bound is the cheap quick_ratio(), refined
-        # (seed bound) only when it reaches the top of the heap.
-        heap: list[tuple[float, bool, int, _Candidate]] = []
-        for n, candidate in enumerate(self._candidates[low:high]):
-            if all(o in exclude for o in candidate.originals):
+        high = bisect.bisect_left(self._lengths, size * 7 // 3 + 1)
+        counts = [0] * 256
+        for byte in word:
+            counts[byte] += 1
+        heap: list[tuple[float, int, _Candidate]] = []
+        for candidate in self._candidates[low:high]:
+            if candidate.key in exclude:
                 continue
-            common = sum(min(k, counts[c]) for c, k in candidate.counts.items() if c in counts)
-            bound = _ratio(common, size + len(candidate.key))
-            if bound >= CUTOFF:
-                heap.append((-bound, seeds is None, n, candidate))
+            total = size + len(candidate.data)
+            common = sum(map(min, candidate.counts, map(counts.__getitem__, candidate.present)))
+            if _CUTOFF_DENOMINATOR * common >= _CUTOFF_NUMERATOR * total:
+                heap.append((-2.0 * common / total, candidate.order, candidate))
+        if not heap:
+            return None
         heapq.heapify(heap)
-        matcher = difflib.SequenceMatcher()
-        matcher.set_seq2(word)
-        best: tuple[float, str] | None = None
+        masks = _masks(word)
+        best: tuple[int, int] | None = None  # (lcs, total) of the winner so far
+        best_score = 0.0
         winner: _Candidate | None = None
         while heap:
-            negative, refined, n, candidate = heapq.heappop(heap)
-            if -negative < CUTOFF or (best is not None and -negative < best[0]):
-                break
-            if not refined and seeds is not None:
-                common = _seed_bound(candidate, word, seeds)
-                bound = _ratio(common, size + len(candidate.key))
-                heapq.heappush(heap, (-min(bound, -negative), True, n, candidate))
+            negative, _, candidate = heapq.heappop(heap)
+            if -negative < best_score:
+                break  # no remaining bound reaches the best score (ties are still tried)
+            total = size + len(candidate.data)
+            if best is None:
+                need = -(-_CUTOFF_NUMERATOR * total // _CUTOFF_DENOMINATOR)
+            else:
+                need = -(-best[0] * total // best[1])
+            common = _lcs(masks, size, candidate.data, need)
+            if common < need:
                 continue
-            matcher.set_seq1(candidate.key)
-            score = matcher.ratio()
-            if score >= CUTOFF and (best is None or (score, candidate.key) > best):
-                best, winner = (score, candidate.key), candidate
+            if best is not None and winner is not None:
+                gain = common * best[1] - best[0] * total
+                if gain < 0 or (gain == 0 and candidate.order > winner.order):
+                    continue
+            best, winner = (common, total), candidate
+            best_score = 2.0 * common / total
         if winner is None:
             return None
-        return next(o for o in winner.originals if o not in exclude)
+        return Match(winner.key, best_score)
+
+    def assign(
+        self, texts: Sequence[str], copies: Mapping[str, int] | None = None
+    ) -> list[Match | None]:
+        """A lender for each of ``texts``, each key lending at most ``copies[key]`` times (1).
+
+        The most similar pair is settled first, whatever the order of ``texts``:
+        a new text never takes a key that fits another new text better, and one
+        whose best key is gone gets its next best. Equal scores go to the
+        earlier text, then to the earlier key.
+        """
+        left = {c.key: 1 for c in self._candidates}
+        if copies is not None:
+            left.update((key, count) for key, count in copies.items() if key in left)
+        gone = {key for key, count in left.items() if count <= 0}
+        result: list[Match | None] = [None] * len(texts)
+        heap: list[tuple[float, int, int, Match]] = []
+        for n, text in enumerate(texts):
+            self._offer(heap, n, text, gone)
+        while heap:
+            _, n, _, match = heapq.heappop(heap)
+            if match.key in gone:
+                self._offer(heap, n, texts[n], gone)
+                continue
+            result[n] = match
+            left[match.key] -= 1
+            if not left[match.key]:
+                gone.add(match.key)
+        return result
+
+    def _offer(
+        self, heap: list[tuple[float, int, int, Match]], n: int, text: str, gone: set[str]
+    ) -> None:
+        found = self.best(text, gone)
+        if found is not None:
+            heapq.heappush(heap, (-found.score, n, self._order[found.key], found))
 
 
-def _rare_positions(word: str) -> list[int] | None:
-    """Positions of the characters difflib may seed matches with (None: all of them)."""
-    if len(word) < AUTOJUNK_LENGTH:
-        return None
-    counts = Counter(word)
-    limit = len(word) // 100 + 1
-    return [j for j, char in enumerate(word) if counts[char] <= limit]
+def _masks(data: bytes) -> list[int]:
+    """For each byte value, the bit set of the positions where ``data`` has it."""
+    masks = [0] * 256
+    for position, byte in enumerate(data):
+        masks[byte] |= 1 << position
+    return masks
 
 
-def _seed_bound(candidate: _Candidate, word: str, seeds: list[int]) -> int:
-    """Upper bound on the characters difflib can match between ``candidate`` and ``word``.
+def _lcs(masks: list[int], width: int, other: bytes, need: int) -> int:
+    """Length of the longest common subsequence of the masked text and ``other``.
 
-    Every matching block is the common prefix or contains a seed (a rare
-    character of ``word`` also in the candidate), so the blocks lie inside the
-    union of the common substrings through each pair of equal seed positions.
-    A pair whose neighbours differ on both sides adds its seed alone; the
-    others share a two-character string, which the candidate's bigram index
-    finds without trying every pair.
+    Allison and Dix's bit-vector algorithm: bit ``i`` of ``row`` is cleared when
+    the LCS of the prefixes grows at position ``i`` of the masked text, so the
+    LCS is the count of cleared bits. Returns early, with a value below ``need``,
+    once the bytes left in ``other`` could not bring it up to ``need``.
     """
-    key = candidate.key
-    spans = [(0, _run(key, 0, word, 0))]
-    by_diagonal: dict[int, tuple[int, int]] = {}
-    bigrams = candidate.bigram_starts()
-    for j in seeds:
-        if word[j] not in candidate.counts:
-            continue
-        spans.append((j, j + 1))
-        for probe, shift in ((word[j : j + 2], 0), (word[j - 1 : j + 1] if j else "", 1)):
-            for start in bigrams.get(probe, ()):
-                i = start + shift
-                known = by_diagonal.get(i - j)
-                if known is not None and known[0] <= j < known[1]:
-                    continue  # the same maximal common substring as a pair already seen
-                span = (j - _run_back(key, i, word, j), j + 1 + _run(key, i + 1, word, j + 1))
-                by_diagonal[i - j] = span
-                spans.append(span)
-    spans.sort()
-    covered, reach = 0, 0
-    for begin, end in spans:
-        if end > reach:
-            covered += end - max(begin, reach)
-            reach = end
-    return covered
-
-
-def _run(a: str, i: int, b: str, j: int) -> int:
-    """Length of the common prefix of ``a[i:]`` and ``b[j:]`` (galloping slice compares)."""
-    limit = min(len(a) - i, len(b) - j)
-    if limit <= 0 or a[i] != b[j]:
-        return 0
-    good, step = 1, 2
-    while step <= limit and a[i : i + step] == b[j : j + step]:
-        good, step = step, step * 2
-    bad = min(step, limit + 1)
-    while bad - good > 1:
-        middle = (good + bad) // 2
-        if a[i : i + middle] == b[j : j + middle]:
-            good = middle
-        else:
-            bad = middle
-    return good
-
-
-def _run_back(a: str, i: int, b: str, j: int) -> int:
-    """Length of the common suffix of ``a[:i]`` and ``b[:j]``."""
-    limit = min(i, j)
-    if limit <= 0 or a[i - 1] != b[j - 1]:
-        return 0
-    good, step = 1, 2
-    while step <= limit and a[i - step : i] == b[j - step : j]:
-        good, step = step, step * 2
-    bad = min(step, limit + 1)
-    while bad - good > 1:
-        middle = (good + bad) // 2
-        if a[i - middle : i] == b[j - middle : j]:
-            good = middle
-        else:
-            bad = middle
-    return good
+    full = (1 << width) - 1
+    row = full
+    length = len(other)
+    for start in range(0, length, _CHECK_EVERY):
+        for byte in other[start : start + _CHECK_EVERY]:
+            matches = row & masks[byte]
+            row = ((row + matches) | (row - matches)) & full
+        if width - row.bit_count() + length - start - _CHECK_EVERY < need:
+            break
+    return width - row.bit_count()

@@ -8,12 +8,13 @@ same inputs changes nothing. The merge follows Babel's ``Catalog.update`` with
 - a template msgid found in the old catalogue (active *or* obsolete) keeps its
   translation, translator comments, flags and ``#|`` lines; an obsolete entry
   comes back exactly as it was;
-- otherwise the most similar old msgid that is translated and not used by any
-  other template entry (:class:`~postloc.po.fuzzy.FuzzyIndex`, Babel's cutoff)
-  lends its translation: ``fuzzy`` is added and ``#| msgid`` records the source
-  text the translation was made for (the old ``#|`` when the old entry was
-  already fuzzy, so a chain of edits never hides the last reviewed text);
-  each old entry lends at most once;
+- otherwise the most similar old msgid that is translated and not kept by any
+  template entry lends its translation (msgmerge's measure and cutoff, computed
+  exactly: :mod:`postloc.po.fuzzy`): ``fuzzy`` is added and ``#| msgid`` records
+  the source text the translation was made for (the old ``#|`` when the old
+  entry was already fuzzy, so a chain of edits never hides the last reviewed
+  text); each old entry lends at most once, the most similar pairs settled
+  first, and a lent translation never lends again in the same update;
 - old entries that were neither kept nor lent become obsolete (``#~``), their
   references and extracted comments dropped as ``msgmerge`` does; untranslated
   ones are simply dropped (``msgcat`` would not write them anyway).
@@ -28,9 +29,9 @@ from typing import Protocol
 
 import polib
 
-from postloc.po.flags import normalized_flags
+from postloc.po.content import catalogue_content
 from postloc.po.fuzzy import FuzzyIndex
-from postloc.po.state import FUZZY_FLAG, is_fuzzy
+from postloc.po.state import FUZZY_FLAG, drop_stale_note, is_fuzzy
 
 PLACEHOLDER_DATE = "YEAR-MO-DA HO:MI+ZONE"
 DEFAULT_TRANSLATOR = "FULL NAME <EMAIL@ADDRESS>"
@@ -54,7 +55,10 @@ HEADER_FIELDS = (
 fields a tool such as Poedit added to a catalogue follow, in their own order."""
 
 TRANSLATOR_FIELDS = ("Last-Translator", "Language-Team")
-"""Header fields that belong to the translators: an update never overwrites them."""
+"""Header fields that belong to the catalogue's translators: as with ``msgmerge``, an update
+keeps them, every ``X-*`` field and the header comment. ``Plural-Forms`` is theirs too
+(:func:`owned_plural_forms`): Babel's rule is used only when a catalogue is created or has none,
+so a newer CLDR never rewrites a committed file."""
 
 
 class SegmentLike(Protocol):
@@ -141,9 +145,12 @@ def update_catalogue(
 ) -> polib.POFile:
     """A new catalogue for ``lang``: ``template``'s entries with ``catalogue``'s translations.
 
-    Neither argument is modified. ``revision_date`` sets ``PO-Revision-Date``;
-    without it the old catalogue's date is kept (see also :func:`carry_dates`).
+    Neither argument is modified. ``plural_forms`` (Babel's rule for ``lang``) is used only
+    when ``catalogue`` has no ``Plural-Forms`` of its own. ``revision_date`` sets
+    ``PO-Revision-Date``; without it the old catalogue's date is kept (see also
+    :func:`carry_dates`).
     """
+    plural_forms = owned_plural_forms(catalogue) or plural_forms
     nplurals = _nplurals(plural_forms)
     previous = list(catalogue) if catalogue is not None else []
     old_entries = [e for e in previous if not e.obsolete] + [e for e in previous if e.obsolete]
@@ -156,8 +163,11 @@ def update_catalogue(
     for key, entry in exact.items():
         if key not in wanted_keys and entry.msgid and _translated(entry):
             lenders.setdefault(entry.msgid, []).append(entry)
+    unmatched = [e for e in wanted if _key(e) not in exact and e.msgid] if lenders else []
     index = FuzzyIndex(lenders)
-    exhausted: set[str] = set()
+    copies = {msgid: len(entries) for msgid, entries in lenders.items()}
+    matches = index.assign([e.msgid for e in unmatched], copies)
+    lent = {id(e): m.key for e, m in zip(unmatched, matches, strict=True) if m is not None}
     consumed: set[int] = set()
 
     result = polib.POFile(encoding="utf-8")
@@ -168,18 +178,18 @@ def update_catalogue(
             result.append(_kept(tentry, old, nplurals))
             consumed.add(id(old))
             continue
-        match = index.best_match(tentry.msgid, exhausted) if tentry.msgid and len(index) else None
+        match = lent.get(id(tentry))
         if match is None:
             result.append(_fresh(tentry, nplurals))
             continue
         old = lenders[match].pop(0)
-        if not lenders[match]:
-            exhausted.add(match)
         consumed.add(id(old))
         result.append(_lent(tentry, old, nplurals))
     for entry in exact.values():
         if id(entry) not in consumed and _translated(entry):
             result.append(_obsolete(entry))
+    for entry in result:  # an edited draft is a person's: its MT: line goes
+        drop_stale_note(entry)
     return result
 
 
@@ -194,7 +204,7 @@ def carry_dates(
     if (
         old is not None
         and all(name in old.metadata for name in fields)
-        and _comparable(new, fields) == _comparable(old, fields)
+        and catalogue_content(new, fields) == catalogue_content(old, fields)
     ):
         for name in fields:
             new.metadata[name] = old.metadata[name]
@@ -203,36 +213,20 @@ def carry_dates(
             new.metadata[name] = now
 
 
-def _comparable(po: polib.POFile, ignored: Sequence[str]) -> tuple[object, ...]:
-    header = [(k, v) for k, v in po.metadata.items() if k not in ignored]
-    return (po.header, bool(po.metadata_is_fuzzy), header, [_fields(e) for e in po])
-
-
-def _fields(entry: polib.POEntry) -> tuple[object, ...]:
-    """Everything of an entry that reaches the ``.po`` text."""
-    return (
-        entry.obsolete,
-        entry.msgctxt,
-        entry.msgid,
-        entry.msgid_plural,
-        entry.msgstr,
-        sorted(entry.msgstr_plural.items()),
-        entry.tcomment,
-        entry.comment,
-        list(entry.occurrences),
-        normalized_flags(entry),
-        entry.previous_msgctxt,
-        entry.previous_msgid,
-        entry.previous_msgid_plural,
-    )
-
-
 def _key(entry: polib.POEntry) -> Key:
     return (entry.msgctxt, entry.msgid)
 
 
 def _translated(entry: polib.POEntry) -> bool:
     return bool(entry.msgstr) or any(entry.msgstr_plural.values())
+
+
+def owned_plural_forms(catalogue: polib.POFile | None) -> str | None:
+    """The catalogue's own ``Plural-Forms``, when it has a usable one."""
+    if catalogue is None:
+        return None
+    value = catalogue.metadata.get("Plural-Forms", "").strip()
+    return value if re.search(r"nplurals\s*=\s*\d+", value) else None
 
 
 def _nplurals(plural_forms: str) -> int:
@@ -255,8 +249,8 @@ def _merge_header(
     fresh["PO-Revision-Date"] = revision_date or old.get("PO-Revision-Date", PLACEHOLDER_DATE)
     if "Language-Team" not in old:
         fresh["Language-Team"] = f"{lang} <LL@li.org>"
-    for name in TRANSLATOR_FIELDS:
-        if name in old:
+    for name in old:
+        if name in TRANSLATOR_FIELDS or name.startswith("X-"):
             fresh[name] = old[name]
     order = [*HEADER_FIELDS, *template.metadata, *old]
     result.metadata = {name: fresh.get(name, old.get(name, "")) for name in dict.fromkeys(order)}

@@ -11,6 +11,7 @@ import re
 
 import polib
 
+from postloc.characters import FORBIDDEN, describe, first_forbidden
 from postloc.errors import BadCatalogue
 from postloc.po.flags import split_flags
 from postloc.po.state import FUZZY_FLAG
@@ -29,8 +30,15 @@ def read_po(text: str, path: str) -> polib.POFile:
     ``path`` only labels error messages. Entries get ``linenum`` = the line of
     their ``msgid``. A catalogue without a header entry is rejected: every
     postloc catalogue has one, so its absence means a truncated or foreign file.
+    Beyond msgfmt, control characters (:mod:`postloc.characters`) are refused,
+    written raw or as escapes (``\\0``, ``\\033``, ``\\a``): msgfmt cuts a string at a
+    NUL, and the others would reach the exported posts.
     """
     text = text.removeprefix("\ufeff")
+    bad = first_forbidden(text)
+    if bad is not None:
+        line = text.count("\n", 0, bad) + 1
+        raise BadCatalogue(describe(text[bad]), path=path, line=line)
     po = _read_plain_entries(text, path)
     return po if po is not None else _read_lines(text, path)
 
@@ -243,12 +251,16 @@ class _Parser:
         def replace(match: re.Match[str]) -> str:
             seq = match[1]
             if seq in _UNESCAPES:
-                return _UNESCAPES[seq]
-            if seq[0] == "x" and len(seq) > 1:
-                return chr(int(seq[1:], 16) & 0xFF)
-            if seq.isdigit() and "8" not in seq and "9" not in seq:
-                return chr(int(seq, 8) & 0xFF)
-            raise self.error(f"invalid escape sequence '\\{seq}'")
+                char = _UNESCAPES[seq]
+            elif seq[0] == "x" and len(seq) > 1:
+                char = chr(int(seq[1:], 16) & 0xFF)
+            elif seq.isdigit() and "8" not in seq and "9" not in seq:
+                char = chr(int(seq, 8) & 0xFF)
+            else:
+                raise self.error(f"invalid escape sequence '\\{seq}'")
+            if FORBIDDEN.match(char):
+                raise self.error(f"{describe(char)} (written as '\\{seq}')")
+            return char
 
         return _ESCAPE.sub(replace, raw) if "\\" in raw else raw
 

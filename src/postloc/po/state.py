@@ -35,7 +35,8 @@ class MachineNote:
     engine: str
     """Route name, e.g. ``apertium`` or ``apertium+es`` (pivot)."""
     version: str
-    """Engine version string (one token)."""
+    """Version of the pair(s) that produced the draft, one token (the route's version, as in
+    the translation-memory key): ``3.8.3+apertium-fr-es_0.9.4-1``, hops joined by ``/``."""
     source: str
     """Source language code."""
     target: str
@@ -84,6 +85,22 @@ def without_note(tcomment: str) -> str:
     return "\n".join(
         line for line in tcomment.splitlines() if not line.startswith((MT_PREFIX, DAMAGE_PREFIX))
     )
+
+
+def drop_stale_note(entry: polib.POEntry) -> bool:
+    """Remove the ``MT:`` (and ``MT-damage:``) lines of an entry a person edited.
+
+    An entry is a person's as soon as its text differs from the digest its ``MT:``
+    line records; the line would then only mislead a reviewer (and ``status``
+    already counts the entry as human work). Every other translator comment line
+    stays. True when the comment changed, so callers that rewrite a catalogue
+    (``update``, ``translate``) can call it on every entry.
+    """
+    note = parse_note(entry.tcomment or "")
+    if note is None or note.digest == output_digest(entry.msgstr):
+        return False
+    entry.tcomment = without_note(entry.tcomment)
+    return True
 
 
 def damage_note(entry: polib.POEntry) -> str | None:

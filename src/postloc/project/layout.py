@@ -17,7 +17,7 @@ from pathlib import Path
 import polib
 
 from postloc.config import Config
-from postloc.errors import BadCatalogue, BadPost, PostlocError
+from postloc.errors import BadCatalogue, BadPost, PostlocError, UnsafePath
 from postloc.languages import validate_language
 
 
@@ -68,6 +68,56 @@ class Project:
     @property
     def lock_path(self) -> Path:
         return self.config.state_path / "lock"
+
+    # --- where writes may go -------------------------------------------------------
+    def safe_target(self, path: Path, out: Path | None = None) -> Path:
+        """``path``, once sure that writing it follows no symbolic link out of the project
+        or, for a file of the output folder (``out``, by default ``output_dir``), out of it.
+
+        The one containment rule for writes. Links that stay inside are fine, and so is
+        an output folder configured outside the project; only the folders on the way
+        are checked, since :func:`~postloc.files.atomic_write` replaces a file that is a
+        link instead of following it. Raises :class:`UnsafePath` naming the link.
+        """
+        root = _lexical(self.root)
+        output = _lexical(out or self.config.output_path)
+        target = _lexical(path)
+        if target.is_relative_to(output):
+            if output.is_relative_to(root):
+                self._refuse_links(root, output, "the project")
+            self._refuse_links(output, target.parent, "the output folder")
+        else:
+            self._refuse_links(root, target.parent, "the project")
+        return path
+
+    def check_write_folders(self) -> None:
+        """Apply :meth:`safe_target` to every folder a writing command may write in:
+        ``.postloc/``, templates, each language's catalogues and exports (``{slug}`` folders
+        of a filename pattern are checked per export). Called before the lock is taken,
+        so a refused layout has nothing written, swept or locked."""
+        probe = "x"  # any slug: only the folders on the way matter
+        paths = [self.lock_path, self.template_path(probe)]
+        for lang in self.config.target_languages:
+            paths += [self.catalogue_path(lang, probe), self.export_path(lang, probe)]
+        for path in paths:
+            self.safe_target(path)
+
+    def _refuse_links(self, base: Path, folder: Path, inside: str) -> None:
+        """Raise UnsafePath for the first folder from ``base`` down to ``folder`` that is a
+        symbolic link leading out of ``base`` (``inside`` names it for the user)."""
+        if not folder.is_relative_to(base):
+            raise UnsafePath(f"outside {inside}; refusing to write", path=self.relative(folder))
+        current = base
+        for part in folder.relative_to(base).parts:
+            current = current / part
+            if current.is_symlink():  # one lstat per folder; resolving only for links
+                real, allowed = _real(current), _real(base)
+                if real is None or allowed is None or not real.is_relative_to(allowed):
+                    raise UnsafePath(
+                        f"is a symbolic link leading outside {inside}; "
+                        "refusing to write through it",
+                        path=self.relative(current),
+                    )
 
     def languages(self, requested: Sequence[str] = ()) -> tuple[str, ...]:
         """Requested target languages (validated) or all configured ones."""
@@ -134,3 +184,17 @@ class Project:
                 path=where,
             )
         return po
+
+
+def _lexical(path: Path) -> Path:
+    """``path`` made absolute with ``.`` and ``..`` folded as written, no link followed
+    (``../site`` stays outside the project even if a link would lead back in)."""
+    return Path(os.path.abspath(path))
+
+
+def _real(path: Path) -> Path | None:
+    """Where ``path`` leads once every link is followed; None for a link loop."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return None

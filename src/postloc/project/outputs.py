@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polib
 
-from postloc.export.post import ExportOutcome, Format, export_post
+from postloc.export.post import ExportOutcome, ExportPolicy, Format, export_post
 from postloc.files import atomic_write, remove_file
 from postloc.markdown.slug import SLUG_PATTERN
 from postloc.project.layout import Project
@@ -47,10 +47,22 @@ class ExportReport:
     """Exported files whose post or language no longer exists."""
     pruned: list[Path] = field(default_factory=list)
     """Stale files removed (``--prune``)."""
+    min_translated: float | None = None
+    """The threshold the posts were held to; None when the configuration's (sync)."""
+    policy: ExportPolicy | None = None
+    """The translations the posts could use; None when the configuration's (sync)."""
+    reviewed_only: bool = False
+    """Whether ``--reviewed-only`` was asked (the summary names it)."""
 
     @property
     def skipped(self) -> list[PostExport]:
+        """Post × language pairs below the threshold, so not written."""
         return [p for p in self.posts if p.outcome.text is None]
+
+    @property
+    def nothing_exported(self) -> bool:
+        """The threshold left nothing to write although there were posts (``--strict`` fails)."""
+        return bool(self.posts) and len(self.skipped) == len(self.posts)
 
 
 def _pattern_regex(pattern: str, suffix: str) -> re.Pattern[str]:
@@ -99,24 +111,30 @@ def export_project(
 ) -> ExportReport:
     """Write every localized post; report (and with ``prune`` delete) stale ones.
 
-    ``posts`` limits the export to already-parsed posts (incremental sync);
-    ``loaded`` passes catalogues already in memory.
+    ``reviewed_only`` True shows reviewed translations only, False forces machine drafts in,
+    None follows ``[export]`` (:meth:`ExportPolicy.of`). ``posts`` limits the export to
+    already-parsed posts (incremental sync); ``loaded`` passes catalogues already in memory.
     """
     config = project.config
     langs = project.languages(languages)
-    only_reviewed = (not config.include_machine_drafts) if reviewed_only is None else reviewed_only
+    policy = ExportPolicy.of(config, reviewed_only=reviewed_only)
     threshold = config.min_translated if min_translated is None else min_translated
     suffix = ".html" if fmt == "html" else ".md"
     target = out or config.output_path
     if posts is None:
         posts = load_posts(project)
     catalogues: dict[tuple[str, str], polib.POFile | None] = {}
+    targets: dict[tuple[str, str], Path] = {}  # every one checked before the first write
     for item in posts:
         for lang in langs:
             path = project.catalogue_path(lang, item.post.slug)
             known = loaded.get(path) if loaded is not None else None
             catalogues[(item.post.slug, lang)] = known or project.read_catalogue(path, lang)
-    report = ExportReport()
+            exported = project.export_path(lang, item.post.slug, target, suffix)
+            targets[(item.post.slug, lang)] = project.safe_target(exported, target)
+    report = ExportReport(
+        min_translated=threshold, policy=policy, reviewed_only=bool(reviewed_only)
+    )
     for item in posts:
         for lang in langs:
             outcome = export_post(
@@ -124,11 +142,11 @@ def export_project(
                 item.segments,
                 catalogues[(item.post.slug, lang)],
                 lang,
-                reviewed_only=only_reviewed,
+                policy=policy,
                 min_translated=threshold,
                 fmt=fmt,
             )
-            path = project.export_path(lang, item.post.slug, target, suffix)
+            path = targets[(item.post.slug, lang)]
             written = outcome.text is not None and atomic_write(path, outcome.text)
             report.posts.append(PostExport(item.post.slug, lang, path, outcome, written))
     if not find_stale:

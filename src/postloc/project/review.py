@@ -7,8 +7,9 @@ The per-catalogue logic lives in :mod:`postloc.review.status`, :mod:`postloc.qa.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 from postloc.errors import BadCatalogue
 from postloc.files import atomic_write
@@ -75,27 +76,170 @@ def compile_project(
     return written
 
 
-def merge_review_file(project: Project, file: Path, lang: str, slug: str | None) -> ReviewResult:
-    """Merge a reviewer's ``.po`` into ``locales/<lang>/LC_MESSAGES/<slug>.po``."""
+PostEvidence = Literal["--post", "references", "Project-Id-Version"]
+"""What named the post a reviewer's file belongs to (:func:`find_reviewed_post`)."""
+
+LISTED_CANDIDATES = 12
+"""Posts an error names at most when it lists candidates for ``--post``."""
+
+
+EVIDENCE_TEXT: dict[PostEvidence, str] = {
+    "--post": "chosen with --post",
+    "references": "named by the file's #: references",
+    "Project-Id-Version": "named by the file's Project-Id-Version",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class MergedReview:
+    """What ``merge-review`` did: which post, why that one, and what happened to each entry."""
+
+    file: str
+    """The reviewer's file as given."""
+    post: str
+    """Slug of the post whose catalogue received the review."""
+    found_by: PostEvidence
+    """What named the post: ``--post``, the file's ``#:`` references or its
+    ``Project-Id-Version`` header."""
+    catalogue: str
+    """The catalogue merged into, root-relative."""
+    written: bool
+    """Whether the catalogue changed (a second merge of the same file writes nothing)."""
+    result: ReviewResult
+    """The merge itself."""
+
+    def lines(self) -> list[str]:
+        """The text report: where the file went and why, the counts, then every conflict and
+        unknown msgid, one line each."""
+        from postloc.review.merge import quoted
+
+        changed = "" if self.written else "; nothing changed"
+        lines = [
+            f"{self.file} → {self.catalogue} (post {self.post}, "
+            f"{EVIDENCE_TEXT[self.found_by]}){changed}",
+            self.result.summary(),
+        ]
+        lines += [f"  conflict: {conflict.describe()}" for conflict in self.result.conflicts]
+        lines += [f"  unknown: {quoted(msgid)}" for msgid in self.result.unknown]
+        return lines
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``merge-review --json`` document."""
+        return {
+            "file": self.file,
+            "post": self.post,
+            "found_by": self.found_by,
+            "catalogue": self.catalogue,
+            "written": self.written,
+            **self.result.to_json(),
+        }
+
+
+def merge_review_file(
+    project: Project, file: Path, lang: str, slug: str | None = None
+) -> MergedReview:
+    """Merge a reviewer's ``.po`` into ``locales/<lang>/LC_MESSAGES/<post>.po``.
+
+    The post is the one the file itself names (:func:`find_reviewed_post`), whatever the
+    file is called (``corrections (1).po``); ``slug`` (``--post``) overrides it.
+    """
     from postloc.po.read import read_po
     from postloc.review.merge import merge_review
 
     where = str(file)
-    origin = "--post option" if slug else "file name"
-    post = check_slug(slug or file.stem, origin=origin, path=where)
     project.languages([lang])
+    try:
+        text = file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadCatalogue("not valid UTF-8", path=where, line=None) from exc
+    theirs = read_po(text, where)
+    found_by: PostEvidence = "--post"
+    if slug is not None:
+        post = check_slug(slug, origin="--post option", path=where)
+    else:
+        post, found_by = find_reviewed_post(project, theirs, lang, where)
     path = project.catalogue_path(lang, post)
     ours = project.read_catalogue(path, lang)
     if ours is None:
         raise BadCatalogue(
             f"no catalogue for post {post!r} in {lang!r}", path=project.relative(path)
         )
-    try:
-        text = file.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise BadCatalogue("not valid UTF-8", path=where, line=None) from exc
-    theirs = read_po(text, where)
     result = merge_review(ours, theirs, lang=lang)
-    if dump(result.catalogue) != dump(ours):
+    written = dump(result.catalogue) != dump(ours)
+    if written:
         save_revised(path, result.catalogue)
-    return result
+    return MergedReview(where, post, found_by, project.relative(path), written, result)
+
+
+def find_reviewed_post(
+    project: Project, theirs: polib.POFile, lang: str, where: str
+) -> tuple[str, PostEvidence]:
+    """The post a reviewer's catalogue belongs to, from its content, never its file name.
+
+    First the posts its ``#:`` references name (``source_posts/faq.md:12``, read through the
+    post's own slug, so a front-matter ``slug:`` counts); when they name none, the
+    ``Project-Id-Version`` header, where postloc writes the slug, if this language has a
+    catalogue of that name. References naming several posts, or nothing naming one, is a
+    :class:`BadCatalogue` listing the candidates and pointing at ``--post``.
+    """
+    references = _referenced_paths(theirs)
+    slugs = {_post_slug(project, path) for path in references}
+    named = sorted(slug for slug in slugs if slug is not None)
+    if len(named) == 1:
+        return named[0], "references"
+    if len(named) > 1:
+        raise BadCatalogue(
+            f"its #: references name several posts ({', '.join(named)}); "
+            "choose one with --post SLUG",
+            path=where,
+        )
+    existing = _catalogue_slugs(project, lang)
+    header = (theirs.metadata or {}).get("Project-Id-Version", "").strip()
+    if header in existing:
+        return header, "Project-Id-Version"
+    posts_dir = project.relative(project.config.posts_path)
+    said = f" and its Project-Id-Version {header!r} names no {lang!r} catalogue" if header else ""
+    if not existing:
+        candidates = f"there is no {lang!r} catalogue yet (run postloc update)"
+    else:
+        shown = ", ".join(existing[:LISTED_CANDIDATES])
+        more = f", … ({len(existing)} in all)" if len(existing) > LISTED_CANDIDATES else ""
+        candidates = f"choose one with --post SLUG: {shown}{more}"
+    refs = (
+        f"none of its #: references is a post in {posts_dir}/"
+        if references
+        else "it has no #: references"
+    )
+    raise BadCatalogue(f"the file names no post: {refs}{said}; {candidates}", path=where)
+
+
+def _referenced_paths(po: polib.POFile) -> set[str]:
+    """The file part of every ``#:`` reference of the catalogue's live entries."""
+    paths: set[str] = set()
+    for entry in po:
+        if not entry.obsolete:
+            paths.update(path.removeprefix("./") for path, _line in entry.occurrences)
+    return paths
+
+
+def _post_slug(project: Project, reference: str) -> str | None:
+    """The slug of the post a reference names (``source_posts/faq.md``), None if it names
+    no post file of this project."""
+    from postloc.markdown.parse import parse_post
+
+    path = project.root / reference
+    try:
+        if path.suffix != ".md" or path.parent.resolve() != project.config.posts_path.resolve():
+            return None
+        real = path.resolve()
+        if not real.is_relative_to(project.root.resolve()) or not real.is_file():
+            return None  # like Project.post_files: a link leading outside is no post
+    except (OSError, RuntimeError):
+        return None
+    return parse_post(project.read_post_bytes(path), project.relative(path)).slug
+
+
+def _catalogue_slugs(project: Project, lang: str) -> list[str]:
+    """Slugs of the catalogues this language has, sorted."""
+    folder = project.catalogue_path(lang, "any").parent  # where the layout puts them
+    return sorted(path.stem for path in folder.glob("*.po")) if folder.is_dir() else []

@@ -122,14 +122,33 @@ def remove_orphan_templates(project: Project, slugs: Iterable[str], report: Writ
 
 
 def write_catalogues(items: Iterable[tuple[Path, polib.POFile]]) -> WriteReport:
-    """Write templates or catalogues (unchanged files are left alone) and say which changed."""
+    """Write templates or catalogues and say which changed.
+
+    A file that already says the same, whatever tool laid it out, is left alone.
+    """
     report = WriteReport()
     for path, po in items:
-        if atomic_write(path, dump(po)):
+        text = dump(po)
+        if not is_current(path, text) and atomic_write(path, text):
             report.written.append(path)
         else:
             report.unchanged += 1
     return report
+
+
+def is_current(path: Path, planned_text: str, *, for_check: bool = False) -> bool:
+    """Whether the catalogue at ``path`` has ``planned_text``'s content (layout aside).
+
+    ``for_check`` (``sync --check``) also lets a stale ``MT:`` line pass, which ``sync``
+    itself drops (``postloc.po.content``).
+    """
+    from postloc.po.content import same_content
+
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (FileNotFoundError, UnicodeDecodeError):
+        return False
+    return same_content(text, planned_text, str(path), ignore_stale_notes=for_check)
 
 
 def plan_catalogues(
@@ -306,12 +325,12 @@ def stale_files(project: Project, languages: Sequence[str] = ()) -> list[str]:
     templates = plan_templates(project, posts)
     stale: list[str] = []
     for path, po in templates.items():
-        if not path.exists() or path.read_text(encoding="utf-8") != dump(po):
+        if not is_current(path, dump(po), for_check=True):
             stale.append(project.relative(path))
     slugs = [item.post.slug for item in posts]
     stale.extend(project.relative(p) for p in orphan_templates(project, slugs))
     for path, po in plan_catalogues(project, templates, project.languages(languages)).items():
-        if not path.exists() or path.read_text(encoding="utf-8") != dump(po):
+        if not is_current(path, dump(po), for_check=True):
             stale.append(project.relative(path))
     return stale
 
@@ -325,7 +344,11 @@ def check_sync(project: Project, languages: Sequence[str] = ()) -> None:
 
 @contextlib.contextmanager
 def locked(project: Project, wait: float = 0.0) -> Iterator[None]:
-    """The project lock (two syncs never interleave); temp files of a killed run are swept."""
+    """The project lock (two syncs never interleave); temp files of a killed run are swept.
+
+    A layout whose writes would follow a link out of the project is refused first.
+    """
+    project.check_write_folders()
     with project_lock(project.lock_path, wait=wait):
         config = project.config
         remove_stale_temps(config.locales_path, config.output_path)

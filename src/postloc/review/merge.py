@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final, Literal
 
 import polib
 
@@ -39,8 +39,18 @@ from postloc.qa.checks import entry_line
 
 Key = tuple[str | None, str]
 
-SOURCE_CHANGED = "source changed since review"
-REVIEWED_KEPT = "ours is reviewed; theirs is {what}"
+SOURCE_CHANGED = "the source text changed since the reviewer's copy"
+"""Why theirs was made for another text than ours: at most a fuzzy suggestion."""
+REVIEWED_KEPT = "ours is reviewed and theirs is {what}"
+"""Why a reviewed entry of ours was not replaced (``what``: fuzzy, empty, incomplete)."""
+
+Outcome = Literal["kept ours", "took theirs as fuzzy"]
+"""What a conflict ended in: our entry as it was, or the reviewer's text as fuzzy."""
+KEPT_OURS: Final[Outcome] = "kept ours"
+TOOK_FUZZY: Final[Outcome] = "took theirs as fuzzy"
+
+QUOTED_LENGTH = 40
+"""Characters of a msgid quoted in a report line before it is cut with ``…``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,51 +58,94 @@ class Conflict:
     """A reviewer's entry that could not be taken as reviewed; a person must look."""
 
     msgid: str
+    """Our entry's msgid (the reviewer's may be an older text)."""
     msgctxt: str | None
+    """Our entry's context (postloc writes none)."""
     reason: str
-    """Why, e.g. ``source changed since review``."""
+    """Why, e.g. :data:`SOURCE_CHANGED`."""
+    outcome: Outcome
+    """What the merge did instead: :data:`KEPT_OURS` or :data:`TOOK_FUZZY`."""
     line: int
-    """Line of our entry's first reference (0 if none)."""
+    """Line in the post of our entry's first reference (0 if none)."""
+
+    def describe(self) -> str:
+        """``"<msgid start…>" (line N): <reason>; <outcome>``: one line for a person."""
+        where = f"line {self.line}" if self.line else "no line"
+        context = f" [context {quoted(self.msgctxt)}]" if self.msgctxt is not None else ""
+        return f"{quoted(self.msgid)}{context} ({where}): {self.reason}; {self.outcome}"
+
+
+def quoted(text: str) -> str:
+    """A msgid as a report quotes it: one line, double quotes, cut at :data:`QUOTED_LENGTH`."""
+    flat = " ".join(text.split())
+    if len(flat) > QUOTED_LENGTH:
+        flat = flat[: QUOTED_LENGTH - 1].rstrip() + "…"
+    return f'"{flat}"'
 
 
 @dataclass(frozen=True, slots=True)
 class ReviewResult:
-    """The merged catalogue and what happened to every reviewer entry."""
+    """The merged catalogue and what happened to every reviewer entry.
+
+    Every reviewer entry (header and obsolete entries aside) is counted exactly once:
+    ``reviewed``, ``fuzzy`` (came back fuzzy), ``ignored`` or ``unknown``. Conflicts are
+    listed besides: one that kept ours counts as ignored, one that took theirs as fuzzy.
+    """
 
     catalogue: polib.POFile
     """A new catalogue; the ``ours`` argument is left untouched."""
-    accepted: tuple[str, ...]
-    """Msgids whose translation became reviewed or changed."""
+    reviewed: tuple[str, ...]
+    """Msgids accepted as reviewed: their translation became reviewed (or was corrected)."""
     fuzzy: tuple[str, ...]
-    """Subset of ``accepted`` taken as (human) fuzzy rather than reviewed."""
+    """Msgids whose translation came back fuzzy: taken, but not confirmed (human fuzzy, a
+    draft filling a gap, a translation made for an older source text)."""
     conflicts: tuple[Conflict, ...]
+    """Entries a person must look at."""
     unknown: tuple[str, ...]
-    """Reviewer msgids we no longer have: reported, never silently dropped."""
-    unchanged: int
-    """Reviewer entries that changed nothing."""
+    """Reviewer msgids the post no longer has: reported, never silently dropped."""
+    ignored: int
+    """Reviewer entries that changed nothing (same as ours, blank, a machine draft where we
+    have one, or in conflict with our reviewed entry)."""
 
     @property
     def changed(self) -> bool:
-        return bool(self.accepted)
+        return bool(self.reviewed or self.fuzzy)
+
+    def counts(self) -> dict[str, int]:
+        """The exact counts, in report order."""
+        return {
+            "reviewed": len(self.reviewed),
+            "came_back_fuzzy": len(self.fuzzy),
+            "ignored": self.ignored,
+            "unknown": len(self.unknown),
+            "conflicts": len(self.conflicts),
+        }
+
+    def summary(self) -> str:
+        """``3 reviewed, 1 came back fuzzy, 2 ignored, 0 unknown, 1 conflict``."""
+        counts = self.counts()
+        conflicts = counts.pop("conflicts")
+        parts = [f"{n} {name.replace('_', ' ')}" for name, n in counts.items()]
+        parts.append(f"{conflicts} conflict{'' if conflicts == 1 else 's'}")
+        return ", ".join(parts)
 
     def to_json(self) -> dict[str, Any]:
         """The ``merge-review --json`` form: counts and the lists behind them."""
         return {
-            "counts": {
-                "accepted": len(self.accepted),
-                "fuzzy": len(self.fuzzy),
-                "conflicts": len(self.conflicts),
-                "unknown": len(self.unknown),
-                "unchanged": self.unchanged,
-            },
-            "accepted": list(self.accepted),
-            "fuzzy": list(self.fuzzy),
+            "counts": self.counts(),
+            "reviewed": list(self.reviewed),
+            "came_back_fuzzy": list(self.fuzzy),
             "conflicts": [
-                {"msgid": c.msgid, "msgctxt": c.msgctxt, "reason": c.reason, "line": c.line}
+                {
+                    "msgid": c.msgid,
+                    "msgctxt": c.msgctxt,
+                    "line": c.line,
+                    "reason": c.reason,
+                    "outcome": c.outcome,
+                }
                 for c in self.conflicts
             ],
             "unknown": list(self.unknown),
-            "unchanged": self.unchanged,
         }
 
 
@@ -178,22 +231,26 @@ class _Merger:
             if entry.previous_msgid is not None:
                 context = entry.previous_msgctxt or entry.msgctxt
                 self.by_previous.setdefault((context, entry.previous_msgid), entry)
-        self.accepted: list[str] = []
+        self.reviewed: list[str] = []
         self.fuzzy: list[str] = []
         self.conflicts: list[Conflict] = []
         self.unknown: list[str] = []
-        self.unchanged = 0
+        self.ignored = 0
 
-    def conflict(self, entry: polib.POEntry, reason: str) -> None:
-        self.conflicts.append(Conflict(entry.msgid, entry.msgctxt, reason, entry_line(entry)))
+    def conflict(self, entry: polib.POEntry, reason: str, outcome: Outcome) -> None:
+        """Note a conflict; one that kept ours changed nothing, so it also counts as ignored."""
+        line = entry_line(entry)
+        self.conflicts.append(Conflict(entry.msgid, entry.msgctxt, reason, outcome, line))
+        if outcome == KEPT_OURS:
+            self.ignored += 1
 
     def record(self, before: tuple[Any, ...], entry: polib.POEntry, *, fuzzy: bool) -> None:
         if _snapshot(entry) == before:
-            self.unchanged += 1
-            return
-        self.accepted.append(entry.msgid)
-        if fuzzy:
+            self.ignored += 1
+        elif fuzzy:
             self.fuzzy.append(entry.msgid)
+        else:
+            self.reviewed.append(entry.msgid)
 
     def merge(self, theirs: polib.POEntry) -> None:
         ours = self.by_key.get(_key(theirs))
@@ -236,12 +293,12 @@ class _Merger:
         if reviewed:
             if texts != _translation(ours) or is_fuzzy(theirs):
                 what = "empty" if _blank(texts) else "fuzzy" if is_fuzzy(theirs) else "incomplete"
-                self.conflict(ours, REVIEWED_KEPT.format(what=what))
+                self.conflict(ours, REVIEWED_KEPT.format(what=what), KEPT_OURS)
             else:
-                self.unchanged += 1
+                self.ignored += 1
             return
         if _blank(texts) or texts == _translation(ours):
-            self.unchanged += 1
+            self.ignored += 1
             return
         if machine_note(theirs) is not None:
             # An untouched machine draft from another checkout: only fills a gap.
@@ -251,7 +308,7 @@ class _Merger:
                 ours.tcomment = theirs.tcomment
                 self.record(before, ours, fuzzy=True)
             else:
-                self.unchanged += 1
+                self.ignored += 1
             return
         _make_fuzzy(ours, theirs, previous=None)
         self.record(before, ours, fuzzy=True)
@@ -262,17 +319,17 @@ class _Merger:
         """Theirs was made for another source text: at most a fuzzy suggestion."""
         texts, before = _translation(theirs), _snapshot(ours)
         if _blank(texts) or texts == _translation(ours) or machine_note(theirs) is not None:
-            self.unchanged += 1
+            self.ignored += 1
             return
         if is_reviewed(ours):
-            self.conflict(ours, f"{SOURCE_CHANGED}; ours is reviewed and was kept")
+            self.conflict(ours, f"{SOURCE_CHANGED} and ours is reviewed", KEPT_OURS)
             return
         if len(texts) != len(_translation(ours)):
-            self.conflict(ours, f"{SOURCE_CHANGED}; plural forms differ")
+            self.conflict(ours, f"{SOURCE_CHANGED} and the plural forms differ", KEPT_OURS)
             return
         keep_previous = ours.previous_msgid if ours.previous_msgid is not None else previous
         _make_fuzzy(ours, theirs, previous=keep_previous)
-        self.conflict(ours, SOURCE_CHANGED)
+        self.conflict(ours, SOURCE_CHANGED, TOOK_FUZZY)
         self.record(before, ours, fuzzy=True)
 
 
@@ -296,9 +353,9 @@ def merge_review(ours: polib.POFile, theirs: polib.POFile, *, lang: str) -> Revi
         merger.merge(entry)
     return ReviewResult(
         catalogue=merged,
-        accepted=tuple(merger.accepted),
+        reviewed=tuple(merger.reviewed),
         fuzzy=tuple(merger.fuzzy),
         conflicts=tuple(merger.conflicts),
         unknown=tuple(merger.unknown),
-        unchanged=merger.unchanged,
+        ignored=merger.ignored,
     )

@@ -15,6 +15,9 @@ import polib
 
 from postloc.po.state import STATES, entry_state
 
+NO_POSTS = "no posts"
+"""What ``status`` prints instead of a table when there is nothing to count."""
+
 COUNT_KEYS = ("total", "reviewed", "machine", "fuzzy", "untranslated", "obsolete")
 JSON_KEYS = ("post", "lang", *COUNT_KEYS)
 
@@ -135,3 +138,16 @@ def rows_to_json(rows: Iterable[StatusRow]) -> list[dict[str, Any]]:
 def below_threshold(rows: Iterable[StatusRow], pct: float) -> bool:
     """Whether the overall % reviewed is under ``pct`` (``status --fail-under PCT``)."""
     return total_row(rows).percent_reviewed < pct
+
+
+def fail_under_error(rows: Sequence[StatusRow], pct: float) -> str | None:
+    """Why ``status --fail-under PCT`` fails, or None when it passes.
+
+    No posts fails too: an empty project is "100 % reviewed" only vacuously, and a
+    build gate that passes on a wrong folder or a missing ``extract`` hides the mistake.
+    """
+    if not rows:
+        return f"no posts: nothing to hold to --fail-under {pct:g}"
+    if below_threshold(rows, pct):
+        return f"reviewed share is below {pct:g} %"
+    return None

@@ -13,6 +13,7 @@ are removed here.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -61,6 +62,10 @@ _LEAKED_TAGS = re.compile(r"( ?)((?:&lt;[a-z][a-z0-9_]*&gt;)+)( ?)")
 _MARKS = re.compile(r"(?<![\w*#@])[*#@](?=\w)")
 _MODE_PATHS = re.compile(r"'(/[^']+)'")
 
+DATADIR_ENV = "APERTIUM_DATADIR"
+"""The ``apertium`` script's own variable for its data folder (which holds ``modes/``); read
+here too, so the mode files postloc fingerprints are the ones apertium runs."""
+
 
 @dataclass(frozen=True, slots=True)
 class Installation:
@@ -71,7 +76,9 @@ class Installation:
     modes: Mapping[tuple[str, str], str] = field(default_factory=dict)
     """(source, target) base codes → the mode to run, e.g. ``("fr", "ca") → "fra-cat"``."""
     version: str = "not-installed"
-    """``<apertium version>+data.<hash>``; see :func:`find_installation`."""
+    """``<apertium version>+data.<hash>`` over every pair; see :func:`find_installation`."""
+    program: str = "unknown"
+    """The program's own version (``apertium -V``), e.g. ``3.8.3``."""
 
 
 def language_code(name: str) -> str | None:
@@ -107,8 +114,9 @@ def find_installation(executable: str = "apertium") -> Installation:
 
     The version is the program's own (``apertium -V``) plus ``data.`` and a short hash of the
     chosen mode files and the size of every data file they name: upgrading a language package
-    changes it (so the translation memory stops reusing old drafts), while two machines with
-    the same packages agree on it (no mtimes), which keeps ``MT:`` comments stable.
+    changes it, while two machines with the same packages agree on it (no mtimes). It is what
+    ``postloc engines`` shows; memory keys and ``MT:`` comments use :func:`pair_data` instead,
+    which another pair's package cannot change.
     A binary that cannot even list its modes serves nothing.
     """
     path = shutil.which(executable)
@@ -125,24 +133,105 @@ def find_installation(executable: str = "apertium") -> Installation:
         digest.update(name.encode())
         digest.update(_mode_fingerprint(Path(path), name))
     number = program[-1] if program else "unknown"
-    return Installation(path, modes, f"{number}+data.{digest.hexdigest()[:10]}")
+    return Installation(path, modes, f"{number}+data.{digest.hexdigest()[:10]}", number)
+
+
+def mode_file(executable: Path, mode: str) -> Path | None:
+    """Where ``apertium`` finds ``<mode>.mode``: under ``$APERTIUM_DATADIR`` when set, else the
+    data folder of the executable's prefix, ``/usr`` or ``/usr/local``; None if not found."""
+    folders = [Path(os.environ[DATADIR_ENV])] if os.environ.get(DATADIR_ENV) else []
+    for prefix in (executable.resolve().parent.parent, Path("/usr"), Path("/usr/local")):
+        folders.append(prefix / "share" / "apertium")
+    for folder in folders:
+        found = folder / "modes" / f"{mode}.mode"
+        if found.is_file():
+            return found
+    return None
+
+
+def _data_files(mode_text: bytes) -> list[str]:
+    """The absolute paths a mode file names (dictionaries, transfer rules), sorted."""
+    return sorted(set(_MODE_PATHS.findall(mode_text.decode(errors="replace"))))
 
 
 def _mode_fingerprint(executable: Path, mode: str) -> bytes:
     """The mode file and the sizes of the data files it names; b"" if not found."""
-    for prefix in (executable.resolve().parent.parent, Path("/usr"), Path("/usr/local")):
-        mode_file = prefix / "share" / "apertium" / "modes" / f"{mode}.mode"
-        if mode_file.is_file():
-            text = mode_file.read_bytes()
-            stats = []
-            for data in sorted(set(_MODE_PATHS.findall(text.decode(errors="replace")))):
-                try:
-                    info = Path(data).stat()
-                except OSError:
-                    continue
-                stats.append(f"{data}:{info.st_size}")
-            return text + "\n".join(stats).encode()
-    return b""
+    found = mode_file(executable, mode)
+    if found is None:
+        return b""
+    text = found.read_bytes()
+    stats = []
+    for data in _data_files(text):
+        try:
+            info = Path(data).stat()
+        except OSError:
+            continue
+        stats.append(f"{data}:{info.st_size}")
+    return text + "\n".join(stats).encode()
+
+
+def pair_data(executable: str, mode: str) -> str:
+    """The version of one mode's language data, as one token.
+
+    When the mode file comes from a Debian package: ``<package>_<version>`` of the packages
+    owning it and the data files it names (``apertium-fr-es_0.9.4-1``), so an upgrade of the
+    pair changes it. Otherwise ``<mode>.<hash>`` of the mode file and its data files' sizes.
+    Either way nothing of another pair enters it: installing ``apertium-eng-cat`` leaves
+    the fr→es memory alone.
+    """
+    found = mode_file(Path(executable), mode)
+    if found is not None:
+        paths = [str(found), *_data_files(found.read_bytes())]
+        packages = debian_packages(paths, required=str(found))
+        if packages:
+            return ",".join(f"{name}_{version}" for name, version in packages)
+    digest = hashlib.sha256(mode.encode() + _mode_fingerprint(Path(executable), mode))
+    return f"{mode}.{digest.hexdigest()[:10]}"
+
+
+def debian_packages(paths: Sequence[str], required: str) -> list[tuple[str, str]]:
+    """Sorted (package, version) of the Debian packages owning ``paths`` (``dpkg-query``).
+
+    Empty when ``required`` is owned by none (a mode built from source, another system), when
+    ``dpkg-query`` is missing or fails, or when an owner has no installed version.
+    """
+    dpkg = shutil.which("dpkg-query")
+    if dpkg is None:
+        return []
+    owners: dict[str, set[str]] = {}
+    for line in _dpkg_query([dpkg, "-S", *paths]).splitlines():
+        listed, separator, path = line.partition(": ")
+        if separator and path in paths and not line.startswith("diversion "):
+            owners[path] = {name.strip().split(":")[0] for name in listed.split(",")}
+    if not owners.get(required):
+        return []
+    packages = sorted(set().union(*owners.values()))
+    versions: dict[str, str] = {}
+    for line in _dpkg_query([dpkg, "-W", "-f=${Package}\t${Version}\n", *packages]).splitlines():
+        name, _, version = line.partition("\t")
+        versions[name] = version.strip()
+    if not all(versions.get(package) for package in packages):
+        return []
+    return [(package, versions[package]) for package in packages]
+
+
+def _dpkg_query(command: list[str]) -> str:
+    """``dpkg-query``'s output; "" when it cannot run (its exit code is 1 for any unowned path,
+    so the output is read regardless)."""
+    try:
+        done = subprocess.run(
+            command,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            timeout=60.0,
+            check=False,
+            env={**os.environ, "LC_ALL": "C"},
+        )
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return done.stdout
 
 
 def _run(command: list[str], text: str, timeout: float = 60.0) -> subprocess.CompletedProcess[str]:
@@ -168,6 +257,7 @@ class ApertiumEngine(Engine):
 
     def __init__(self, executable: str = "apertium") -> None:
         self._executable = executable
+        self._pair_versions: dict[tuple[str, str], str] = {}
 
     @classmethod
     def from_config(cls, config: Config) -> ApertiumEngine:
@@ -179,6 +269,20 @@ class ApertiumEngine(Engine):
 
     def version(self) -> str:
         return self._installation().version
+
+    def pair_version(self, source: str, target: str) -> str:
+        """``<apertium -V>+<pair data>`` (:func:`pair_data`), e.g.
+        ``3.8.3+apertium-fr-es_0.9.4-1``; asked once per engine and pair."""
+        pair = (source, target)
+        if pair not in self._pair_versions:
+            installation = self._installation()
+            mode = installation.modes.get(pair)
+            if installation.executable is None or mode is None:
+                self._pair_versions[pair] = installation.version
+            else:
+                data = pair_data(installation.executable, mode)
+                self._pair_versions[pair] = f"{installation.program}+{data}"
+        return self._pair_versions[pair]
 
     def pairs(self) -> frozenset[tuple[str, str]]:
         return frozenset(self._installation().modes)

@@ -7,6 +7,7 @@ engines, never flags inside them, so a new engine gets all three for free.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol, runtime_checkable
@@ -14,6 +15,8 @@ from typing import Literal, Protocol, runtime_checkable
 from postloc.errors import EngineFailed
 
 MarkupStyle = Literal["html", "plain"]
+
+_WHITESPACE = re.compile(r"\s+")
 
 
 @runtime_checkable
@@ -33,8 +36,18 @@ class Engine(Protocol):
     or ``plain`` (only text; markup is carried around it by placeholders)."""
 
     def version(self) -> str:
-        """A version string without spaces; part of translation-memory keys."""
+        """The engine's version as a whole, without spaces (``postloc engines`` shows it)."""
         ...
+
+    def pair_version(self, source: str, target: str) -> str:
+        """The version of what translates ``source``→``target`` directly, without spaces.
+
+        It goes into translation-memory keys and ``MT:`` comments, so it must name only what
+        produces this pair's text: installing or removing another pair must not change it
+        (or every memory of this pair would be thrown away). By default :meth:`version`, for
+        an engine that cannot tell its pairs apart.
+        """
+        return self.version()
 
     def pairs(self) -> frozenset[tuple[str, str]]:
         """Direct (source, target) pairs this engine serves on this machine."""
@@ -65,6 +78,11 @@ def checked_outputs(
     return list(outputs)
 
 
+def _token(version: str) -> str:
+    """A version as one token (``MT:`` comments are split on whitespace)."""
+    return _WHITESPACE.sub("_", version.strip()) or "unknown"
+
+
 @dataclass(frozen=True, slots=True)
 class Route:
     """How one language pair is served: one engine, directly or through pivot languages."""
@@ -80,13 +98,19 @@ class Route:
         pivots = self.languages[1:-1]
         return self.engine.name + "".join(f"+{p}" for p in pivots)
 
+    def hops(self) -> list[tuple[str, str]]:
+        """The direct pairs the route runs, in order: ``[("fr", "es"), ("es", "en")]``."""
+        return list(zip(self.languages, self.languages[1:], strict=False))
+
     def version(self) -> str:
-        return self.engine.version()
+        """The pair version of every hop, joined by ``/``: one token for memory keys and
+        ``MT:`` comments, which changes only when a pair of this route changes."""
+        return "/".join(_token(self.engine.pair_version(s, t)) for s, t in self.hops())
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         """Run the batch through every hop, checking counts after each."""
         current = list(texts)
-        for source, target in zip(self.languages, self.languages[1:], strict=False):
+        for source, target in self.hops():
             if not current:
                 break
             current = checked_outputs(

@@ -133,11 +133,11 @@ class _Layout:
 class ArgosEngine(Engine):
     """Installed Argos packages behind the :class:`~postloc.mt.engines.base.Engine` protocol.
 
-    ``version()`` is engine-wide: ``argostranslate-<version>+<hash>`` where the
-    hash covers every installed package (pair, package version, folder, model
+    ``version()`` is engine-wide, for ``postloc engines``: ``argostranslate-<version>+<hash>``
+    where the hash covers every installed package (pair, package version, folder, model
     size) and the decoding settings that change output (compute type, beam).
-    Installing, upgrading or removing any package therefore changes it, which
-    retires translation-memory entries made with the old models.
+    ``pair_version()``, which memory keys and ``MT:`` comments use, covers one package only:
+    upgrading a pair's package retires that pair's memory, installing another keeps it.
     """
 
     name = "argos"
@@ -167,24 +167,25 @@ class ArgosEngine(Engine):
         return frozenset(self.packages())
 
     def version(self) -> str:
-        from importlib.metadata import PackageNotFoundError
-        from importlib.metadata import version as distribution_version
-
-        try:
-            argos = distribution_version("argostranslate")
-        except PackageNotFoundError:
-            argos = "absent"
-        digest = hashlib.sha256(
-            f"{self.settings.compute_type}|{self.settings.beam_size}\n".encode()
-        )
+        digest = hashlib.sha256(self._settings_line().encode())
         for pair, info in sorted(self.packages().items()):
-            try:
-                size = (info.path / "model" / "model.bin").stat().st_size
-            except OSError:
-                size = -1
-            line = f"{pair[0]}>{pair[1]}|{info.package_version}|{info.path.name}|{size}\n"
-            digest.update(line.encode())
-        return f"argostranslate-{argos}+{digest.hexdigest()[:10]}"
+            digest.update(_package_line(pair, info).encode())
+        return f"argostranslate-{_argos_version()}+{digest.hexdigest()[:10]}"
+
+    def pair_version(self, source: str, target: str) -> str:
+        """``<package version>+<hash>``: the pair's own package version (its ``metadata.json``)
+        and a hash of what else shapes this pair's output (its folder and model size, the
+        decoding settings, argostranslate's version). No other package enters it."""
+        info = self.packages().get((source, target))
+        if info is None:
+            return "not-installed"
+        line = self._settings_line() + _argos_version() + "\n" + _package_line(info.pair, info)
+        digest = hashlib.sha256(line.encode())
+        return f"{info.package_version or 'unversioned'}+{digest.hexdigest()[:10]}"
+
+    def _settings_line(self) -> str:
+        """The decoding settings that change output, as the versions hash them."""
+        return f"{self.settings.compute_type}|{self.settings.beam_size}\n"
 
     def load(self, source: str, target: str) -> LoadedPackage:
         """The loaded package for a direct pair (cached); EngineUnavailable if none is installed."""
@@ -288,6 +289,25 @@ class ArgosEngine(Engine):
                 value = value[1:]
             values.append(value)
         return values
+
+
+def _argos_version() -> str:
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as distribution_version
+
+    try:
+        return distribution_version("argostranslate")
+    except PackageNotFoundError:
+        return "absent"
+
+
+def _package_line(pair: tuple[str, str], info: ArgosPackageInfo) -> str:
+    """One package as the versions hash it: pair, package version, folder, model size."""
+    try:
+        size = (info.path / "model" / "model.bin").stat().st_size
+    except OSError:
+        size = -1
+    return f"{pair[0]}>{pair[1]}|{info.package_version}|{info.path.name}|{size}\n"
 
 
 def _join(parts: list[str]) -> str:

@@ -182,6 +182,21 @@ class LibreTranslateEngine(Engine):
         digest = hashlib.sha256(json.dumps([versions, tables]).encode("utf-8")).hexdigest()
         return f"lt-{'+'.join(versions)}-{digest[:10]}"
 
+    def pair_version(self, source: str, target: str) -> str:
+        """``lt-<versions>``: the LibreTranslate versions of the servers serving the pair.
+
+        A server reports no version per language pair (``/languages`` lists only codes), so
+        this is the nearest it says about the pair; unlike :meth:`version`, a server gaining
+        or losing another language changes nothing here. With no server serving the pair,
+        :meth:`version`.
+        """
+        pair = (base_language(source), base_language(target))
+        infos = [info for info in self.servers() if pair in info.pairs()]
+        if not infos:
+            return self.version()
+        versions = sorted({i.version for i in infos if i.version}) or ["unknown"]
+        return f"lt-{'+'.join(versions)}"
+
     def pairs(self) -> frozenset[tuple[str, str]]:
         pairs: set[tuple[str, str]] = set()
         for info in self.servers():
