@@ -4,7 +4,9 @@ Every (new msgid, old msgid) pair is scored with ``similarity`` (msgmerge's
 measure, itself checked against a plain LCS table and against msgmerge), no
 index and no bounds; the pairs reaching the cutoff are then settled best first
 (equal scores: earlier new entry, then earlier old entry), each old entry
-lending once. Singular entries only (plurals have their own unit tests).
+lending once. Before any of that, a human fuzzy whose ``#| msgid`` is exactly a new text
+goes back to it, reviewed again (exact restore). Singular entries only (plurals have their
+own unit tests).
 """
 
 from __future__ import annotations
@@ -17,6 +19,16 @@ from postloc.po.merge import HEADER_FIELDS, PLACEHOLDER_DATE, TRANSLATOR_FIELDS
 
 def _key(entry: polib.POEntry) -> tuple[str | None, str]:
     return (entry.msgctxt, entry.msgid)
+
+
+def _reviewed_for(old: polib.POEntry, tentry: polib.POEntry) -> bool:
+    """A person's fuzzy (no MT: line) whose #| msgid is exactly the template text."""
+    return (
+        "fuzzy" in old.flags
+        and bool(old.msgstr)
+        and not any(line.startswith("MT: ") for line in old.tcomment.splitlines())
+        and (old.previous_msgctxt, old.previous_msgid) == (tentry.msgctxt, tentry.msgid)
+    )
 
 
 def _copy(template_entry: polib.POEntry) -> polib.POEntry:
@@ -45,8 +57,17 @@ def reference_update(
     template_keys = {_key(t) for t in template}
     used: set[int] = set()
     lenders = [e for e in old if _key(e) not in template_keys and e.msgid and e.msgstr]
-    lender_msgids = list(dict.fromkeys(e.msgid for e in lenders))
     seekers = [t for t in template if _key(t) not in first and t.msgid]
+    restored: dict[int, polib.POEntry] = {}
+    for seeker in seekers:
+        for lender in lenders:
+            if id(lender) not in used and _reviewed_for(lender, seeker):
+                restored[id(seeker)] = lender
+                used.add(id(lender))
+                break
+    lenders = [e for e in lenders if id(e) not in used]
+    lender_msgids = list(dict.fromkeys(e.msgid for e in lenders))
+    seekers = [t for t in seekers if id(t) not in restored]
     pairs = sorted(
         (-score, n, m)
         for n, seeker in enumerate(seekers)
@@ -74,6 +95,11 @@ def reference_update(
                 entry.flags = ["fuzzy"] + [f for f in entry.flags if f != "fuzzy"]
             entry.previous_msgid = exact.previous_msgid
             entry.previous_msgctxt = exact.previous_msgctxt
+        elif id(tentry) in restored:
+            lender = restored[id(tentry)]
+            entry.msgstr = lender.msgstr
+            entry.tcomment = lender.tcomment
+            entry.flags = [f for f in lender.flags if f != "fuzzy"]
         elif id(tentry) in lender_of:
             lender = lender_of[id(tentry)]
             entry.msgstr = lender.msgstr
@@ -85,6 +111,9 @@ def reference_update(
             else:
                 entry.previous_msgid = lender.msgid
                 entry.previous_msgctxt = lender.msgctxt
+        if exact is not None and _reviewed_for(exact, tentry):
+            entry.flags = [f for f in entry.flags if f != "fuzzy"]
+            entry.previous_msgid = entry.previous_msgctxt = None
         result.append(entry)
     for entry in old:
         if id(entry) not in used and entry.msgstr:

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from postloc.errors import Locked, WriteFailed
-from postloc.files import atomic_write, project_lock
+from postloc import files
+from postloc.errors import ChangedOnDisk, Locked, WriteFailed
+from postloc.files import ABSENT, Snapshot, atomic_write, logged_writes, project_lock, read_snapshot
 
 
 def test_atomic_write_creates_folders_and_content(tmp_path: Path) -> None:
@@ -146,3 +147,75 @@ def test_a_real_file_size_limit_names_the_file(tmp_path: Path) -> None:
     last = done.stderr.strip().splitlines()[-1]
     assert last == f"postloc.errors.WriteFailed: {target}: cannot write (File too large)"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_changed_since_it_was_read_is_not_overwritten(tmp_path: Path) -> None:
+    target = tmp_path / "catalogue.txt"
+    target.write_bytes(b"as read")
+    data, read = read_snapshot(target)
+    assert data == b"as read" and read.same_bytes(b"as read")
+    os.replace(_saved(tmp_path, b"a translator's save"), target)  # write + rename, as Poedit
+    with pytest.raises(ChangedOnDisk, match=r"catalogue\.txt: changed on disk since it was read"):
+        atomic_write(target, "machine drafts", expected=read)
+    assert target.read_bytes() == b"a translator's save"
+    assert [p.name for p in tmp_path.iterdir()] == ["catalogue.txt"]
+
+
+def test_the_identity_is_checked_again_just_before_the_rename(tmp_path: Path) -> None:
+    """A save landing while the temp file is written is seen too (the last check is the one
+    just before ``os.replace``)."""
+    target = tmp_path / "catalogue.txt"
+    target.write_bytes(b"as read")
+    read = Snapshot.of(target)
+    calls = []
+
+    def translator_saves() -> None:
+        calls.append(1)
+        if len(calls) == 2:  # the second guard runs after the temp file is written
+            os.replace(_saved(tmp_path, b"saved meanwhile"), target)
+
+    files._write_guards.append(translator_saves)
+    try:
+        with pytest.raises(ChangedOnDisk):
+            atomic_write(target, "machine drafts", expected=read)
+    finally:
+        files._write_guards.remove(translator_saves)
+    assert target.read_bytes() == b"saved meanwhile"
+    assert [p.name for p in tmp_path.iterdir()] == ["catalogue.txt"]
+
+
+def test_an_unchanged_file_is_written_and_the_write_logged(tmp_path: Path) -> None:
+    target = tmp_path / "catalogue.txt"
+    target.write_bytes(b"as read")
+    read = Snapshot.of(target)
+    with logged_writes() as log:
+        assert atomic_write(target, "new", expected=read) is True
+    assert target.read_bytes() == b"new"
+    written = log[target]
+    assert written.same_bytes(b"new") and written.matches(target)
+    assert written.mtime_ns == target.stat().st_mtime_ns
+
+
+def test_a_missing_file_expected_absent_is_created_but_a_new_one_is_not_overwritten(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "catalogue.txt"
+    assert atomic_write(target, "first", expected=ABSENT) is True
+    with pytest.raises(ChangedOnDisk):
+        atomic_write(target, "second", expected=ABSENT)
+    assert target.read_text() == "first"
+
+
+def test_the_logged_identity_is_what_postloc_wrote_not_a_later_save(tmp_path: Path) -> None:
+    """The sync cache's premise: a save after postloc's write does not match what it logged."""
+    target = tmp_path / "catalogue.txt"
+    with logged_writes() as log:
+        atomic_write(target, "drafts")
+    os.replace(_saved(tmp_path, b"review"), target)  # same size: only the bytes differ
+    assert not log[target].matches(target)
+
+
+def _saved(folder: Path, data: bytes) -> Path:
+    temp = folder / "poedit-save.tmp-file"
+    temp.write_bytes(data)
+    return temp

@@ -67,5 +67,13 @@ class WriteFailed(PostlocError):
     """
 
 
+class ChangedOnDisk(PostlocError):
+    """A file changed on disk after postloc read it (a translator saved it meanwhile).
+
+    Raised by :func:`postloc.files.atomic_write` instead of overwriting: the caller redoes
+    its work on the new content, or leaves the file as saved and says so.
+    """
+
+
 class UnsafePath(PostlocError):
     """A write would follow a symbolic link out of the project or out of the output folder."""

@@ -361,6 +361,7 @@ def test_export_json_counts_each_class_and_shows_human_work_first(project: Path)
         "outdated",
         "machine",
         "fallback",
+        "unsafe",
     }
     assert (row["reviewed"], row["outdated"], row["fallback"]) == (1, 1, 1)
     assert row["machine"] == row["total"] - 3 > 0

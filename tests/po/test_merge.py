@@ -451,3 +451,131 @@ def test_update_matches_reference_implementation(
                 active[i].flags = []
                 active[i].previous_msgid = None
     written(catalogue, tmp_path)
+
+
+# ------------------------------------------- exact restores, plurals, comments
+
+
+def test_paragraph_edited_then_restored_is_reviewed_again(tmp_path: Path) -> None:
+    """Attack 5: the reviewed translation of a text comes back reviewed with the text."""
+    old = translated(template_of(PARAGRAPHS))
+    edited = PARAGRAPHS[1].replace("rivière", "Loire")
+    fuzzy = update(template_of([PARAGRAPHS[0], edited, *PARAGRAPHS[2:]]), old)
+    assert by_msgid(fuzzy)[edited].fuzzy
+    restored = update(template_of(PARAGRAPHS), read_po(written(fuzzy, tmp_path), "en.po"))
+    entry = by_msgid(restored)[PARAGRAPHS[1]]
+    assert not entry.fuzzy and entry.previous_msgid is None
+    assert entry.msgstr == PARAGRAPHS[1].upper()
+    assert dump_po(restored) == dump_po(old)
+    written(restored, tmp_path)
+
+
+def test_restore_after_two_edits_is_reviewed_again() -> None:
+    old = translated(template_of(PARAGRAPHS))
+    once = update(template_of([PARAGRAPHS[0].replace("Lyon", "Grenoble")]), old)
+    twice = update(template_of([PARAGRAPHS[0].replace("Lyon", "Annecy")]), once)
+    back = by_msgid(update(template_of([PARAGRAPHS[0]]), twice))[PARAGRAPHS[0]]
+    assert not back.fuzzy and back.msgstr == PARAGRAPHS[0].upper()
+
+
+def test_restore_takes_its_own_translation_over_a_more_similar_one() -> None:
+    """The restored text gets the translation reviewed for it, not a closer neighbour's."""
+    old = translated(template_of(PARAGRAPHS))
+    edited = PARAGRAPHS[0].replace("septembre", "octobre")
+    fuzzy = update(template_of([edited]), old)
+    fuzzy.append(polib.POEntry(msgid=PARAGRAPHS[0] + " !", msgstr="CLOSER"))
+    back = by_msgid(update(template_of([PARAGRAPHS[0]]), fuzzy))[PARAGRAPHS[0]]
+    assert not back.fuzzy and back.msgstr == PARAGRAPHS[0].upper()
+
+
+def test_restored_machine_draft_stays_a_draft() -> None:
+    from postloc.po.state import entry_state, output_digest
+
+    old = translated(template_of(PARAGRAPHS[:1]))
+    old[1].tcomment = f"MT: pseudo 1 fr→en {output_digest(old[1].msgstr)}"
+    old[1].flags = ["fuzzy"]
+    edited = PARAGRAPHS[0].replace("fine", "battante")
+    fuzzy = update(template_of([edited]), old)
+    back = by_msgid(update(template_of([PARAGRAPHS[0]]), fuzzy))[PARAGRAPHS[0]]
+    assert back.fuzzy and entry_state(back) == "machine"
+
+
+def test_fuzzy_set_by_a_translator_stays_fuzzy() -> None:
+    """No ``#| msgid``: the translator doubted the translation itself, not a source edit."""
+    old = translated(template_of(PARAGRAPHS[:1]))
+    old[1].flags = ["fuzzy"]
+    assert by_msgid(update(template_of(PARAGRAPHS[:1]), old))[PARAGRAPHS[0]].fuzzy
+
+
+def test_fuzzy_whose_previous_msgid_is_its_own_text_is_reviewed_again() -> None:
+    """A catalogue written by an older postloc (or msgmerge) already holds the restored text."""
+    old = translated(template_of(PARAGRAPHS[:1]))
+    old[1].flags = ["fuzzy"]
+    old[1].previous_msgid = PARAGRAPHS[0]
+    entry = by_msgid(update(template_of(PARAGRAPHS[:1]), old))[PARAGRAPHS[0]]
+    assert not entry.fuzzy and entry.previous_msgid is None
+
+
+PLURAL_PL = "nplurals=3; plural=(n==1 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);"
+
+
+def test_a_translators_plural_entry_keeps_every_form(tmp_path: Path) -> None:
+    """Attack 6: the template has no plural, the translator's entry keeps its three forms."""
+    template = template_of(PARAGRAPHS[:1])
+    old = update_catalogue(template, None, "pl", plural_forms=PLURAL_PL)
+    entry = by_msgid(old)[PARAGRAPHS[0]]
+    entry.msgid_plural = "Nous sommes partis de Lyon des matins de septembre."
+    entry.msgstr_plural = {0: "jeden", 1: "dwa", 2: "pięć"}
+    new = update_catalogue(
+        template, read_po(written(old, tmp_path), "pl.po"), "pl", plural_forms=PLURAL_PL
+    )
+    kept = by_msgid(new)[PARAGRAPHS[0]]
+    assert kept.msgstr_plural == {0: "jeden", 1: "dwa", 2: "pięć"}
+    assert not kept.fuzzy and kept.msgid_plural == entry.msgid_plural
+    changed = PARAGRAPHS[0].replace("Lyon", "Nantes")
+    lent = by_msgid(update_catalogue(template_of([changed]), new, "pl", plural_forms=PLURAL_PL))
+    assert lent[changed].msgstr_plural == {0: "jeden", 1: "dwa", 2: "pięć"}
+    assert lent[changed].fuzzy and lent[changed].previous_msgid_plural == entry.msgid_plural
+    written(new, tmp_path)
+
+
+def test_untranslated_entrys_comment_follows_its_changed_text(tmp_path: Path) -> None:
+    """Attack 6: a translator's note on an entry not yet translated survives a source edit."""
+    old = update(template_of(PARAGRAPHS), None)
+    by_msgid(old)[PARAGRAPHS[2]].tcomment = "ask the author which family"
+    edited = PARAGRAPHS[2].replace("petite", "grande")
+    new = update(template_of([*PARAGRAPHS[:2], edited, PARAGRAPHS[3]]), old)
+    entry = by_msgid(new)[edited]
+    assert entry.tcomment == "ask the author which family"
+    assert entry.msgstr == "" and not entry.fuzzy and entry.previous_msgid is None
+    written(new, tmp_path)
+
+
+def test_plural_and_comment_kept_like_msgmerge_keeps_them(tmp_path: Path) -> None:
+    """msgmerge is the reference for keeping a comment: it keeps that of an exact match."""
+    template = template_of(PARAGRAPHS[:1])
+    old = translated(template)
+    old[1].tcomment = "checked"
+    (tmp_path / "ref.pot").write_text(dump_po(template), encoding="utf-8")
+    (tmp_path / "def.po").write_text(dump_po(old), encoding="utf-8")
+    merged = subprocess.run(
+        [
+            "msgmerge",
+            "--previous",
+            "-q",
+            "-o",
+            "-",
+            str(tmp_path / "def.po"),
+            str(tmp_path / "ref.pot"),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    theirs = by_msgid(read_po(merged, "msgmerge.po"))[PARAGRAPHS[0]]
+    ours = by_msgid(update(template, old))[PARAGRAPHS[0]]
+    assert (ours.tcomment, ours.msgstr, ours.flags) == (
+        theirs.tcomment,
+        theirs.msgstr,
+        theirs.flags,
+    )

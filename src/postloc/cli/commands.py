@@ -197,7 +197,12 @@ def translate(
 @click.option("--reviewed-only", is_flag=True, help="Reviewed translations only; others fall back.")
 @click.option("--min-translated", type=click.FloatRange(0, 1), help="Share needed to write a post.")
 @click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
-@click.option("--prune", is_flag=True, help="Remove exported posts whose post or language is gone.")
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Remove postloc's own exports whose post or language is gone (never a file it "
+    "did not write, nor one edited since).",
+)
 @click.option("--strict", is_flag=True, help="Exit 1 when --min-translated lets no post through.")
 @json_option
 @pass_state
@@ -285,18 +290,45 @@ def sync(
 )
 @pass_state
 def status(state: State, langs: tuple[str, ...], as_json: bool, fail_under: float | None) -> None:
-    """Per post and language: reviewed / machine / human fuzzy / untranslated / obsolete."""
-    from postloc.project.review import status_rows
-    from postloc.review.status import NO_POSTS, fail_under_error, render_table, rows_to_json
+    """Per post and language: reviewed / machine / human fuzzy / untranslated / obsolete.
+
+    Catalogues whose post is gone are listed after the table (--json: rows with
+    "orphan": true), never counted; delete such a file to drop its translations.
+    """
+    from postloc.project.review import orphaned_catalogues, status_rows
+    from postloc.review.status import (
+        NO_POSTS,
+        StatusRow,
+        fail_under_error,
+        orphan_to_json,
+        render_table,
+        rows_to_json,
+    )
 
     project = state.project()
     rows = status_rows(project, langs)
+    orphans = orphaned_catalogues(project, langs)
     if as_json:
-        emit_json(rows_to_json(rows))
+        emit_json(
+            rows_to_json(rows)
+            + [
+                orphan_to_json(
+                    StatusRow.from_catalogue(
+                        o.orphan.catalogue, post=o.orphan.slug, lang=o.orphan.lang
+                    ),
+                    catalogue=project.relative(o.orphan.path),
+                    renamed_to=o.renamed_to,
+                )
+                for o in orphans
+            ]
+        )
     elif not rows:
         click.echo(NO_POSTS)
     else:
         click.echo(render_table(rows, color=sys.stdout.isatty()).rstrip("\n"))
+    if not as_json:
+        for orphan in orphans:
+            state.reporter.notice(orphan.describe(project))
     failure = fail_under_error(rows, fail_under) if fail_under is not None else None
     if failure:
         raise PostlocError(failure)

@@ -88,6 +88,8 @@ def report_writes(
 ) -> None:
     for path in report.written:
         reporter.detail(f"wrote {project.relative(path)}")
+    for rename in report.renamed:
+        reporter.notice(f"renamed: {rename.old} → {rename.new}, catalogues carried over")
     for path in report.removed:
         reporter.notice(f"removed {project.relative(path)} (its post is gone)")
     if not quiet_summary:
@@ -118,11 +120,20 @@ def report_export(
                         "outdated": p.outcome.outdated,
                         "machine": p.outcome.machine,
                         "fallback": p.outcome.fallback,
+                        "unsafe": [
+                            {"line": u.line, "message": u.message} for u in p.outcome.unsafe
+                        ],
                     }
                     for p in report.posts
                 ],
                 "stale": [project.relative(p) for p in report.stale],
                 "pruned": [project.relative(p) for p in report.pruned],
+                "kept": [project.relative(p) for p in report.kept],
+                "refused": [
+                    {"path": project.relative(p.path), "reason": p.refusal}
+                    for p in report.posts
+                    if p.refused
+                ],
             }
         )
         if strict and report.nothing_exported:
@@ -135,9 +146,20 @@ def report_export(
                 f"skipped {item.slug} [{item.lang}]: {item.outcome.translated_ratio:.0%} "
                 f"translated ({counts}), below the minimum"
             )
+        elif item.refused:
+            reporter.notice(f"not written: {project.relative(item.path)} ({item.refusal})")
         else:
             reporter.detail(f"exported {item.slug} [{item.lang}]: {counts}")
+    for item, unsafe in report.unsafe:
+        reporter.notice(
+            f"source text kept: {item.slug}:{unsafe.line} [{item.lang}]: {unsafe.message}"
+        )
     for path in report.stale:
+        if path in report.kept:
+            reporter.notice(
+                f"kept: {project.relative(path)} (stale, but edited since postloc wrote it)"
+            )
+            continue
         verb = "removed" if path in report.pruned else "stale (use --prune)"
         reporter.notice(f"{verb}: {project.relative(path)}")
     summary = export_summary(project, report)
@@ -161,10 +183,12 @@ def export_summary(project: Project, report: ExportReport) -> str:
     so a threshold that lets nothing through says so once instead of hundreds of times.
     """
     written = sum(1 for p in report.posts if p.written)
-    exported = sum(1 for p in report.posts if p.outcome.text is not None)
-    skipped = len(report.posts) - exported
+    refused = sum(1 for p in report.posts if p.refused)
+    exported = sum(1 for p in report.posts if p.outcome.text is not None) - refused
+    skipped = len(report.posts) - exported - refused
+    alone = f"; {refused} left alone (not postloc's)" if refused else ""
     if not skipped:
-        return f"{exported} post(s) exported, {written} changed"
+        return f"{exported} post(s) exported, {written} changed{alone}"
     from postloc.export.post import ExportPolicy
 
     threshold = project.config.min_translated
@@ -185,4 +209,4 @@ def export_summary(project: Project, report: ExportReport) -> str:
     below = f"below --min-translated {shown}{counting}"
     if report.nothing_exported:
         return f"0 of {len(report.posts)} post exports written: all {below}"
-    return f"{exported} post(s) exported, {written} changed; {skipped} skipped, {below}"
+    return f"{exported} post(s) exported, {written} changed; {skipped} skipped, {below}{alone}"

@@ -6,6 +6,12 @@ outdated translation (human fuzzy, unless ``include_outdated`` is off or
 reviewed-only), a machine draft (unless ``include_machine_drafts`` is off or
 reviewed-only), else the source text. A post below ``min_translated`` is not
 written. What an entry *is* comes from :func:`postloc.po.state.entry_state`.
+
+The assembled document is then checked as a whole against the source
+(:func:`postloc.qa.document.check_document`): a translation that adds a link
+target, a reference definition, raw HTML or a block, or breaks the front
+matter, once in context, falls back to the source text and is reported
+(:class:`Unsafe`), so ``export`` never writes what ``check`` calls an error.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import polib
 
 from postloc.markdown.model import Post, Segment
 from postloc.po.state import State, entry_state
+from postloc.qa.document import check_document
 
 if TYPE_CHECKING:
     from postloc.config import Config
@@ -65,6 +72,18 @@ REVIEWED_ONLY: Final = ExportPolicy(outdated=False, machine=False)
 
 
 @dataclass(frozen=True, slots=True)
+class Unsafe:
+    """A translation shown in the source language because of what it does to the whole post."""
+
+    msgid: str
+    """The entry whose translation fell back."""
+    line: int
+    """Line of the segment's first occurrence in the post (the entry's first reference)."""
+    message: str
+    """What the translation did to the assembled document (one line)."""
+
+
+@dataclass(frozen=True, slots=True)
 class ExportOutcome:
     """The localized document (None when below threshold) and its counts."""
 
@@ -80,6 +99,9 @@ class ExportOutcome:
     """Segments shown in the source language."""
     outdated: int = 0
     """Segments shown with a person's outdated (human fuzzy) translation."""
+    unsafe: tuple[Unsafe, ...] = ()
+    """Translations shown in the source language because the assembled document would
+    otherwise fail the document check (counted in ``fallback`` too)."""
 
     @property
     def translated_ratio(self) -> float:
@@ -120,7 +142,8 @@ def choose_translations(
         shown = policy.shown(entry_state(entry) if entry is not None else "untranslated")
         if shown != "fallback":
             assert entry is not None
-            chosen[index] = entry.msgstr
+            # a translator's plural entry shows its first form (a segment has no number)
+            chosen[index] = entry.msgstr or entry.msgstr_plural.get(0, "")
             used[segment.text] = shown
         else:
             used.setdefault(segment.text, "fallback")
@@ -138,31 +161,116 @@ def export_post(
     fmt: Format = "md",
 ) -> ExportOutcome:
     """Build the localized document for one post and language."""
-    from postloc.markdown.rebuild import rebuild_post
 
     chosen, used = choose_translations(segments, catalogue, policy=policy)
-    states = list(used.values())
-    outcome = ExportOutcome(
-        None,
-        total=len(states),
-        reviewed=states.count("reviewed"),
-        machine=states.count("machine"),
-        fallback=states.count("fallback"),
-        outdated=states.count("outdated"),
-    )
+    outcome = _counted(used)
     if outcome.translated_ratio < min_translated:
         return outcome
     extra: list[tuple[str, Any]] = [("lang", lang), ("translation_of", post.slug)]
     date_text = display_date(post.front_matter.get("date"), lang)
     if date_text:
         extra.append(("date_display", date_text))
-    if outcome.machine:
-        extra.append(("machine_translated", True))
-        extra.append(("reviewed_ratio", round(outcome.reviewed / outcome.total, 2)))
-    text = rebuild_post(post, segments, chosen, extra)
+    text = _rebuild(post, segments, chosen, extra, outcome)
+    where = f"{post.path} ({lang} export)"
+    if chosen and check_document(post.text[post.body_start :], text, where):
+        chosen, unsafe = safe_translations(post, segments, chosen, extra, where)
+        for item in unsafe:
+            used[item.msgid] = "fallback"
+        outcome = _counted(used, tuple(unsafe))
+        if outcome.translated_ratio < min_translated:
+            return outcome
+        text = _rebuild(post, segments, chosen, extra, outcome)
     if fmt == "html":
         text = _as_html(text, post.path, lang)
     return dataclasses.replace(outcome, text=text)
+
+
+def _counted(used: Mapping[str, Shown], unsafe: tuple[Unsafe, ...] = ()) -> ExportOutcome:
+    states = list(used.values())
+    return ExportOutcome(
+        None,
+        total=len(states),
+        reviewed=states.count("reviewed"),
+        machine=states.count("machine"),
+        fallback=states.count("fallback"),
+        outdated=states.count("outdated"),
+        unsafe=unsafe,
+    )
+
+
+def _rebuild(
+    post: Post,
+    segments: Sequence[Segment],
+    chosen: Mapping[int, str],
+    extra: Sequence[tuple[str, Any]],
+    outcome: ExportOutcome,
+) -> str:
+    from postloc.markdown.rebuild import rebuild_post
+
+    if outcome.machine:
+        extra = [
+            *extra,
+            ("machine_translated", True),
+            ("reviewed_ratio", round(outcome.reviewed / outcome.total, 2)),
+        ]
+    return rebuild_post(post, segments, chosen, extra)
+
+
+def safe_translations(
+    post: Post,
+    segments: Sequence[Segment],
+    chosen: Mapping[int, str],
+    extra: Sequence[tuple[str, Any]],
+    where: str,
+) -> tuple[dict[int, str], list[Unsafe]]:
+    """``chosen`` without the translations that make the assembled post fail the document
+    check, and those translations (one per msgid, in line order).
+
+    Each msgid's translation is first tried alone in the source post: one that fails there is
+    the culprit (an alt text leaving its image, a reference definition). What still fails
+    afterwards comes from translations together (a definition and the link using it); they
+    are taken back one at a time while that removes problems, and as a last resort all.
+    """
+    from postloc.markdown.rebuild import rebuild_post
+
+    body = post.text[post.body_start :]
+    by_msgid: dict[str, list[int]] = {}
+    for index in sorted(chosen):
+        by_msgid.setdefault(segments[index].text, []).append(index)
+
+    def problems(keep: Mapping[int, str]) -> list[str]:
+        return check_document(body, rebuild_post(post, segments, keep, extra), where)
+
+    kept = dict(chosen)
+    unsafe: list[Unsafe] = []
+
+    def revert(msgid: str, message: str) -> None:
+        indices = by_msgid[msgid]
+        unsafe.append(Unsafe(msgid, segments[indices[0]].line, message))
+        for index in indices:
+            kept.pop(index, None)
+
+    for msgid, indices in by_msgid.items():
+        alone = problems({index: chosen[index] for index in indices})
+        if alone:
+            revert(msgid, "; ".join(alone))
+    remaining = problems(kept) if unsafe or kept else []
+    for msgid, indices in by_msgid.items():
+        if not remaining:
+            break
+        if indices[0] not in kept:
+            continue
+        trial = {i: text for i, text in kept.items() if i not in indices}
+        after = problems(trial)
+        if len(after) < len(remaining):
+            revert(msgid, "together with other translations: " + "; ".join(remaining))
+            remaining = after
+    if remaining:
+        for msgid, indices in by_msgid.items():
+            if indices[0] in kept:
+                revert(msgid, "together with other translations: " + "; ".join(remaining))
+    unsafe.sort(key=lambda item: item.line)
+    return kept, unsafe
 
 
 def _as_html(markdown_text: str, path: str, lang: str) -> str:

@@ -309,12 +309,14 @@ def format_scalar(value: Any, flow: bool = False) -> str:
     """YAML source for ``value`` as a mapping value: plain when that reads back identically.
 
     Strings are plain if YAML reads them back as the same string in this
-    context (block or ``flow`` mapping), otherwise double-quoted on one line.
+    context (block or ``flow`` mapping) and hold no tab or control character
+    (:data:`_CONTROL`), otherwise double-quoted on one line.
     Other scalars use PyYAML's safe representation; lists and mappings are
     written in flow style. Raises TypeError for values YAML cannot represent safely.
     """
     if isinstance(value, str):
-        if not _cannot_be_plain(value) and _reads_back(value, value, flow):
+        plain = not _cannot_be_plain(value) and not _CONTROL.search(value)
+        if plain and _reads_back(value, value, flow):
             return value
         return double_quoted(value)
     if value is None or isinstance(value, bool | int | float | datetime.date):
@@ -359,11 +361,16 @@ def _dump_double_quoted(text: str, dumper: Any) -> str:
 
 def format_key(key: str) -> str:
     """YAML source for a top-level mapping key (plain when safe, else double-quoted)."""
-    if key and ":" not in key and _reads_back(key, key, False, as_key=True):
+    plain = key and ":" not in key and not _CONTROL.search(key)
+    if plain and _reads_back(key, key, False, as_key=True):
         return key
     return double_quoted(key)
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
+"""A tab, control character (C0, DEL, C1), line separator or BOM: never written plain. libyaml
+reads ``Título<TAB>X`` back plain where PyYAML (and so ``postloc`` itself) refuses it, so such
+a value is always double-quoted, a tab written ``\\t``."""
 _NOT_PLAIN = re.compile(r"""[][{}#&*!|>'"%@`,]|.*(?:: | #)""", re.DOTALL)
 
 

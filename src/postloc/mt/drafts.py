@@ -22,10 +22,12 @@ from postloc.po.state import (
     DAMAGE_PREFIX,
     DAMAGED_FLAG,
     FUZZY_FLAG,
+    MT_PREFIX,
     MachineNote,
     drop_stale_note,
     is_human,
     is_pending,
+    machine_note,
     output_digest,
     without_note,
 )
@@ -139,3 +141,37 @@ def translate_catalogues(
     translator.translate(list(waiting), on_batch=land)
     report.engine_segments = translator.engine_segments - before
     return report
+
+
+def reapply_drafts(drafted: polib.POFile, saved: polib.POFile) -> int:
+    """Copy the machine drafts of ``drafted`` into the entries still pending in ``saved``.
+
+    ``saved`` is a catalogue a person saved while its drafts were being made: every entry
+    they touched is theirs and stays; only entries still pending (the same msgid, no
+    translation or an outdated draft) take the draft, exactly as :func:`apply_draft` wrote
+    it. Returns how many did.
+    """
+    drafts = {
+        (entry.msgctxt, entry.msgid): entry
+        for entry in drafted
+        if not entry.obsolete and machine_note(entry) is not None and not is_pending(entry)
+    }
+    applied = 0
+    for entry in saved:
+        drop_stale_note(entry)
+        draft = drafts.get((entry.msgctxt, entry.msgid))
+        if draft is None or not is_pending(entry):
+            continue
+        entry.msgstr = draft.msgstr
+        entry.previous_msgid = None
+        entry.previous_msgctxt = None
+        entry.flags = [FUZZY_FLAG, *(f for f in entry.flags if f not in (FUZZY_FLAG, DAMAGED_FLAG))]
+        machine_lines = [
+            line
+            for line in (draft.tcomment or "").splitlines()
+            if line.startswith((MT_PREFIX, DAMAGE_PREFIX))
+        ]
+        lines = [without_note(entry.tcomment or ""), *machine_lines]
+        entry.tcomment = "\n".join(part for part in lines if part)
+        applied += 1
+    return applied

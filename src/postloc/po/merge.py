@@ -31,7 +31,15 @@ import polib
 
 from postloc.po.content import catalogue_content
 from postloc.po.fuzzy import FuzzyIndex
-from postloc.po.state import FUZZY_FLAG, drop_stale_note, is_fuzzy
+from postloc.po.state import (
+    FUZZY_FLAG,
+    drop_stale_note,
+    human_comment,
+    is_fuzzy,
+    mark_reviewed,
+    reviewed_for,
+    without_note,
+)
 
 PLACEHOLDER_DATE = "YEAR-MO-DA HO:MI+ZONE"
 DEFAULT_TRANSLATOR = "FULL NAME <EMAIL@ADDRESS>"
@@ -160,14 +168,20 @@ def update_catalogue(
     wanted = [e for e in template if not e.obsolete]
     wanted_keys = {_key(e) for e in wanted}
     lenders: dict[str, list[polib.POEntry]] = {}
+    commenters: dict[str, list[polib.POEntry]] = {}
     for key, entry in exact.items():
-        if key not in wanted_keys and entry.msgid and _translated(entry):
+        if key in wanted_keys or not entry.msgid:
+            continue
+        if _translated(entry):
             lenders.setdefault(entry.msgid, []).append(entry)
-    unmatched = [e for e in wanted if _key(e) not in exact and e.msgid] if lenders else []
-    index = FuzzyIndex(lenders)
-    copies = {msgid: len(entries) for msgid, entries in lenders.items()}
-    matches = index.assign([e.msgid for e in unmatched], copies)
-    lent = {id(e): m.key for e, m in zip(unmatched, matches, strict=True) if m is not None}
+        elif human_comment(entry):
+            commenters.setdefault(entry.msgid, []).append(entry)
+    unmatched = [e for e in wanted if _key(e) not in exact and e.msgid]
+    restored = _restores(unmatched, lenders)
+    unmatched = [e for e in unmatched if id(e) not in restored] if lenders else []
+    lent = _assign(unmatched, lenders)
+    bare = [e for e in wanted if _key(e) not in exact and e.msgid and id(e) not in restored]
+    commented = _assign([e for e in bare if id(e) not in lent], commenters)
     consumed: set[int] = set()
 
     result = polib.POFile(encoding="utf-8")
@@ -178,9 +192,20 @@ def update_catalogue(
             result.append(_kept(tentry, old, nplurals))
             consumed.add(id(old))
             continue
+        old = restored.get(id(tentry))
+        if old is not None:
+            entry = _lent(tentry, old, nplurals)
+            mark_reviewed(entry)  # back to the very text its translation was reviewed for
+            consumed.add(id(old))
+            result.append(entry)
+            continue
         match = lent.get(id(tentry))
         if match is None:
-            result.append(_fresh(tentry, nplurals))
+            entry = _fresh(tentry, nplurals)
+            note = commented.get(id(tentry))
+            if note is not None:  # an untranslated entry's comment follows its changed text
+                entry.tcomment = without_note(commenters[note].pop(0).tcomment)
+            result.append(entry)
             continue
         old = lenders[match].pop(0)
         consumed.add(id(old))
@@ -191,6 +216,47 @@ def update_catalogue(
     for entry in result:  # an edited draft is a person's: its MT: line goes
         drop_stale_note(entry)
     return result
+
+
+def _restores(
+    unmatched: Sequence[polib.POEntry], lenders: dict[str, list[polib.POEntry]]
+) -> dict[int, polib.POEntry]:
+    """Template entries whose text is back to exactly what a lender was reviewed for.
+
+    Each such lender (:func:`postloc.po.state.reviewed_for`) is taken out of ``lenders``
+    before any fuzzy matching, so the restored text gets its own reviewed translation back
+    rather than a merely similar one.
+    """
+    waiting: dict[Key, list[polib.POEntry]] = {}
+    for entries in lenders.values():
+        for entry in entries:
+            if entry.previous_msgid is not None:
+                waiting.setdefault((entry.previous_msgctxt, entry.previous_msgid), []).append(entry)
+    found: dict[int, polib.POEntry] = {}
+    taken: set[int] = set()
+    for tentry in unmatched if waiting else ():
+        plural = tentry.msgid_plural or None
+        for old in waiting.get(_key(tentry), []):
+            if id(old) not in taken and reviewed_for(old, tentry.msgctxt, tentry.msgid, plural):
+                found[id(tentry)] = old
+                taken.add(id(old))
+                lenders[old.msgid].remove(old)
+                if not lenders[old.msgid]:
+                    del lenders[old.msgid]
+                break
+    return found
+
+
+def _assign(
+    seekers: Sequence[polib.POEntry], candidates: dict[str, list[polib.POEntry]]
+) -> dict[int, str]:
+    """For each seeker (by id) the candidate msgid it takes (:meth:`FuzzyIndex.assign`)."""
+    if not seekers or not candidates:
+        return {}
+    index = FuzzyIndex(candidates)
+    copies = {msgid: len(entries) for msgid, entries in candidates.items()}
+    matches = index.assign([e.msgid for e in seekers], copies)
+    return {id(e): m.key for e, m in zip(seekers, matches, strict=True) if m is not None}
 
 
 def carry_dates(
@@ -263,14 +329,19 @@ def _merge_header(
         result.metadata_is_fuzzy = False
 
 
-def _fresh(tentry: polib.POEntry, nplurals: int) -> polib.POEntry:
-    """A template entry as an untranslated catalogue entry (copied: templates stay intact)."""
+def _fresh(tentry: polib.POEntry, nplurals: int, plural: str = "") -> polib.POEntry:
+    """A template entry as an untranslated catalogue entry (copied: templates stay intact).
+
+    ``plural`` is the old entry's ``msgid_plural``, kept when the template has none: postloc's
+    templates have no plurals, and a translator's plural entry keeps every form it has.
+    """
+    msgid_plural = tentry.msgid_plural or plural
     return polib.POEntry(
         msgctxt=tentry.msgctxt,
         msgid=tentry.msgid,
-        msgid_plural=tentry.msgid_plural,
+        msgid_plural=msgid_plural,
         msgstr="",
-        msgstr_plural={i: "" for i in range(nplurals)} if tentry.msgid_plural else {},
+        msgstr_plural={i: "" for i in range(nplurals)} if msgid_plural else {},
         comment=tentry.comment,
         occurrences=list(tentry.occurrences),
         flags=[f for f in tentry.flags if f != FUZZY_FLAG],
@@ -295,20 +366,25 @@ def _add_flags(entry: polib.POEntry, flags: Sequence[str], fuzzy: bool) -> None:
 
 
 def _kept(tentry: polib.POEntry, old: polib.POEntry, nplurals: int) -> polib.POEntry:
-    """Same msgid as before: the old translation and comments, the template's references."""
-    entry = _fresh(tentry, nplurals)
+    """Same msgid as before: the old translation and comments, the template's references.
+
+    A human fuzzy whose ``#| msgid`` is this very text is reviewed again (exact restore).
+    """
+    entry = _fresh(tentry, nplurals, old.msgid_plural)
     reshaped = _with_translation(entry, old, nplurals)
     entry.tcomment = old.tcomment
     entry.previous_msgctxt = old.previous_msgctxt
     entry.previous_msgid = old.previous_msgid
     entry.previous_msgid_plural = old.previous_msgid_plural
     _add_flags(entry, old.flags, is_fuzzy(old) or reshaped)
+    if not reshaped and reviewed_for(old, tentry.msgctxt, tentry.msgid, entry.msgid_plural):
+        mark_reviewed(entry)
     return entry
 
 
 def _lent(tentry: polib.POEntry, old: polib.POEntry, nplurals: int) -> polib.POEntry:
     """A changed msgid: the similar old entry's translation, fuzzy, with ``#|`` lines."""
-    entry = _fresh(tentry, nplurals)
+    entry = _fresh(tentry, nplurals, old.msgid_plural)
     _with_translation(entry, old, nplurals)
     entry.tcomment = old.tcomment
     if is_fuzzy(old) and old.previous_msgid is not None:

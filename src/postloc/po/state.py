@@ -156,3 +156,38 @@ def is_human(entry: polib.POEntry) -> bool:
     if entry.obsolete or not entry.msgid:
         return False
     return entry_state(entry) in ("reviewed", "fuzzy")
+
+
+def reviewed_for(
+    entry: polib.POEntry, msgctxt: str | None, msgid: str, msgid_plural: str | None = None
+) -> bool:
+    """Whether ``entry``'s translation is a person's, reviewed for exactly ``msgid``.
+
+    That is a human fuzzy that ``update`` made when the source changed: ``#| msgid`` records
+    the text the translation was reviewed for, and only the edit made it fuzzy. When the
+    source returns to that text, the translation is reviewed again (:func:`mark_reviewed`).
+    A machine draft (any ``MT:`` line, even one a person's edit made stale) and a fuzzy a
+    translator set by hand (no ``#| msgid``) are not: nobody reviewed them for that text.
+    ``msgid_plural``, when given, must match ``#| msgid_plural`` too.
+    """
+    return (
+        is_fuzzy(entry)
+        and entry.previous_msgid == msgid
+        and entry.previous_msgctxt == msgctxt
+        and (msgid_plural is None or (entry.previous_msgid_plural or "") == msgid_plural)
+        and parse_note(entry.tcomment or "") is None
+        and bool(entry.msgstr or any(entry.msgstr_plural.values()))
+    )
+
+
+def mark_reviewed(entry: polib.POEntry) -> None:
+    """Clear ``fuzzy`` and the ``#|`` lines: the translation is reviewed for this text again."""
+    entry.flags = [flag for flag in entry.flags if flag != FUZZY_FLAG]
+    entry.previous_msgctxt = None
+    entry.previous_msgid = None
+    entry.previous_msgid_plural = None
+
+
+def human_comment(entry: polib.POEntry) -> str:
+    """The translator comment without ``MT:``/``MT-damage:`` lines (``""`` when none)."""
+    return without_note(entry.tcomment or "").strip()

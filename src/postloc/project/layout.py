@@ -18,6 +18,7 @@ import polib
 
 from postloc.config import Config
 from postloc.errors import BadCatalogue, BadPost, PostlocError, UnsafePath
+from postloc.files import Snapshot, read_snapshot
 from postloc.languages import validate_language
 
 
@@ -68,6 +69,11 @@ class Project:
     @property
     def lock_path(self) -> Path:
         return self.config.state_path / "lock"
+
+    @property
+    def exports_manifest_path(self) -> Path:
+        """The record of what postloc exported (:mod:`postloc.project.manifest`)."""
+        return self.config.state_path / "exports.json"
 
     # --- where writes may go -------------------------------------------------------
     def safe_target(self, path: Path, out: Path | None = None) -> Path:
@@ -150,14 +156,29 @@ class Project:
 
     def read_post_bytes(self, path: Path) -> bytes:
         """A post's bytes, at most one past the size limit: ``parse_post`` refuses it then."""
+        return self.read_post(path)[0]
+
+    def read_post(self, path: Path) -> tuple[bytes, Snapshot]:
+        """:meth:`read_post_bytes` and the identity of those bytes (what the sync cache
+        records as processed, never a later edit)."""
         from postloc.markdown.parse import MAX_POST_BYTES
 
         with path.open("rb") as file:
-            return file.read(MAX_POST_BYTES + 1)
+            mtime_ns = os.fstat(file.fileno()).st_mtime_ns
+            data = file.read(MAX_POST_BYTES + 1)
+        return data, Snapshot.of_bytes(data, mtime_ns)
 
     # --- catalogues -------------------------------------------------------------
     def read_catalogue(self, path: Path, lang: str | None = None) -> polib.POFile | None:
         """Parse a ``.po``/``.pot`` (None when absent); a wrong ``Language`` header is an error."""
+        return self.read_catalogue_snapshot(path, lang)[0]
+
+    def read_catalogue_snapshot(
+        self, path: Path, lang: str | None = None
+    ) -> tuple[polib.POFile | None, Snapshot]:
+        """:meth:`read_catalogue`, with the identity of the bytes parsed: a rewrite passes it
+        to :func:`~postloc.files.atomic_write` as ``expected``, so a save made meanwhile is
+        never overwritten."""
         from postloc.po.read import read_po
 
         where = self.relative(path)
@@ -167,10 +188,9 @@ class Project:
             raise BadCatalogue("symlink loop", path=where) from None
         if not real.is_relative_to(self.root.resolve()):
             raise BadCatalogue("links outside the project; refusing to read it", path=where)
-        try:
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return None
+        data, snapshot = read_snapshot(path)
+        if data is None:
+            return None, snapshot
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -183,7 +203,7 @@ class Project:
                 f"header declares Language {declared!r} but the file is in the {lang!r} folder",
                 path=where,
             )
-        return po
+        return po, snapshot
 
 
 def _lexical(path: Path) -> Path:

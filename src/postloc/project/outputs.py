@@ -1,23 +1,22 @@
 """Export a whole project: every post × language to the output folder, stale files reported.
 
 The per-post policy lives in :mod:`postloc.export.post`; this module owns where the
-files go, what counts as stale (an export whose post or language is gone) and
-``--prune``.
+files go, what counts as stale (a recorded export whose post or language is gone) and
+``--prune``. What postloc may overwrite or delete is :mod:`postloc.project.manifest`'s rule.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polib
 
-from postloc.export.post import ExportOutcome, ExportPolicy, Format, export_post
+from postloc.export.post import ExportOutcome, ExportPolicy, Format, Unsafe, export_post
 from postloc.files import atomic_write, remove_file
-from postloc.markdown.slug import SLUG_PATTERN
 from postloc.project.layout import Project
+from postloc.project.manifest import REFUSED, ExportManifest, Verdict, digest
 from postloc.project.stages import LoadedPost, load_posts
 
 
@@ -35,6 +34,15 @@ class PostExport:
     """Counts, and the text unless below threshold."""
     written: bool
     """True when the file content changed on disk."""
+    refused: Verdict | None = None
+    """Why the file was left alone (not postloc's, edited, a source post); None otherwise."""
+    sha256: str | None = None
+    """Hash of the bytes postloc wrote (or found already there) to record; None if none."""
+
+    @property
+    def refusal(self) -> str | None:
+        """The refusal as the one-line notice says it."""
+        return REFUSED[self.refused] if self.refused else None
 
 
 @dataclass(slots=True)
@@ -47,6 +55,8 @@ class ExportReport:
     """Exported files whose post or language no longer exists."""
     pruned: list[Path] = field(default_factory=list)
     """Stale files removed (``--prune``)."""
+    kept: list[Path] = field(default_factory=list)
+    """Stale files ``--prune`` left alone: edited since postloc wrote them."""
     min_translated: float | None = None
     """The threshold the posts were held to; None when the configuration's (sync)."""
     policy: ExportPolicy | None = None
@@ -60,40 +70,57 @@ class ExportReport:
         return [p for p in self.posts if p.outcome.text is None]
 
     @property
+    def unsafe(self) -> list[tuple[PostExport, Unsafe]]:
+        """Translations shown in the source language because, assembled, they would fail the
+        document check (:class:`postloc.export.post.Unsafe`), each with its post × language."""
+        return [(p, item) for p in self.posts for item in p.outcome.unsafe]
+
+    @property
     def nothing_exported(self) -> bool:
         """The threshold left nothing to write although there were posts (``--strict`` fails)."""
         return bool(self.posts) and len(self.skipped) == len(self.posts)
 
 
-def _pattern_regex(pattern: str, suffix: str) -> re.Pattern[str]:
-    """The export filename pattern as a regex; ``{slug}`` matches lazily (``*?``)."""
-    if suffix != ".md" and pattern.endswith(".md"):
-        pattern = pattern[: -len(".md")] + suffix
-    parts = re.split(r"(\{lang\}|\{slug\})", pattern)
-    regex = "".join(
-        "(?P<lang>[A-Za-z_]+)"
-        if p == "{lang}"
-        else f"(?P<slug>{SLUG_PATTERN}?)"
-        if p == "{slug}"
-        else re.escape(p)
-        for p in parts
-    )
-    return re.compile(regex + r"\Z")
-
-
 def stale_exports(
-    project: Project, out: Path, live: set[tuple[str, str]], suffix: str
+    project: Project,
+    out: Path,
+    live: set[tuple[str, str]],
+    suffix: str,
+    manifest: ExportManifest | None = None,
 ) -> list[Path]:
-    """Files under ``out`` matching the filename pattern for a (slug, lang) that is gone."""
-    if not out.is_dir():
-        return []
-    regex = _pattern_regex(project.config.filename, suffix)
-    stale = []
-    for path in sorted(out.rglob(f"*{suffix}")):
-        match = regex.match(path.relative_to(out).as_posix())
-        if match and (match["slug"], match["lang"]) not in live:
-            stale.append(path)
-    return stale
+    """Recorded exports under ``out`` for a (slug, lang) that is gone (or renamed by a new
+    ``filename`` pattern); files postloc did not write are never stale."""
+    manifest = manifest or ExportManifest.load(project)
+    return [path for path, _ in manifest.stale(out, live, suffix)]
+
+
+def record_exports(manifest: ExportManifest, posts: Sequence[PostExport]) -> None:
+    """Note in ``manifest`` every file an export wrote or found already right."""
+    for item in posts:
+        if item.sha256 is not None:
+            manifest.record(item.path, item.sha256, item.slug, item.lang)
+
+
+def prune_stale(manifest: ExportManifest, report: ExportReport) -> None:
+    """Delete the stale files whose bytes are still what postloc wrote; keep edited ones."""
+    for path in report.stale:
+        if manifest.removable(path) == "ours":
+            if remove_file(path):
+                report.pruned.append(path)
+            manifest.forget(path)
+        else:
+            report.kept.append(path)
+
+
+def _write(
+    manifest: ExportManifest, path: Path, text: str
+) -> tuple[bool, Verdict | None, str | None]:
+    """Write one export if the target may be written: (written, refused, sha256)."""
+    payload = text.encode("utf-8")
+    verdict = manifest.verdict(path, payload)
+    if verdict in REFUSED:
+        return False, verdict, None
+    return atomic_write(path, payload), None, digest(payload)
 
 
 def export_project(
@@ -114,6 +141,9 @@ def export_project(
     ``reviewed_only`` True shows reviewed translations only, False forces machine drafts in,
     None follows ``[export]`` (:meth:`ExportPolicy.of`). ``posts`` limits the export to
     already-parsed posts (incremental sync); ``loaded`` passes catalogues already in memory.
+    A target postloc did not write (or that was edited since) is left alone and reported.
+    With ``find_stale`` False (a sync language, maybe in a worker) the record is not written:
+    the caller records the report's files (:func:`record_exports`).
     """
     config = project.config
     langs = project.languages(languages)
@@ -135,6 +165,7 @@ def export_project(
     report = ExportReport(
         min_translated=threshold, policy=policy, reviewed_only=bool(reviewed_only)
     )
+    manifest = ExportManifest.load(project)
     for item in posts:
         for lang in langs:
             outcome = export_post(
@@ -147,12 +178,18 @@ def export_project(
                 fmt=fmt,
             )
             path = targets[(item.post.slug, lang)]
-            written = outcome.text is not None and atomic_write(path, outcome.text)
-            report.posts.append(PostExport(item.post.slug, lang, path, outcome, written))
+            written, refused, sha256 = False, None, None
+            if outcome.text is not None:
+                written, refused, sha256 = _write(manifest, path, outcome.text)
+            report.posts.append(
+                PostExport(item.post.slug, lang, path, outcome, written, refused, sha256)
+            )
     if not find_stale:
         return report
+    record_exports(manifest, report.posts)
     live = {(item.post.slug, lang) for item in posts for lang in config.target_languages}
-    report.stale = stale_exports(project, target, live, suffix)
+    report.stale = stale_exports(project, target, live, suffix, manifest)
     if prune:
-        report.pruned = [path for path in report.stale if remove_file(path)]
+        prune_stale(manifest, report)
+    manifest.save()
     return report

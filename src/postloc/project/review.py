@@ -15,11 +15,20 @@ from postloc.errors import BadCatalogue
 from postloc.files import atomic_write
 from postloc.markdown.slug import check_slug
 from postloc.project.layout import Project
-from postloc.project.stages import dump, read_templates, save_revised
+from postloc.project.orphans import Orphan, find_renames, orphan_catalogues
+from postloc.project.rewrites import raise_conflicts, rewrite
+from postloc.project.stages import (
+    LoadedPost,
+    dump,
+    load_posts,
+    read_templates,
+    read_templates_paths,
+)
 
 if TYPE_CHECKING:  # imported lazily below: status and check must not load the others
     import polib
 
+    from postloc.files import Snapshot
     from postloc.qa.checks import Issue
     from postloc.review.merge import ReviewResult
     from postloc.review.status import StatusRow
@@ -49,16 +58,82 @@ def status_rows(project: Project, languages: Sequence[str] = ()) -> list[StatusR
     return rows
 
 
+@dataclass(frozen=True, slots=True)
+class OrphanCatalogue:
+    """A catalogue whose post is gone, as ``status`` and ``check`` report it."""
+
+    orphan: Orphan
+    """The catalogue."""
+    renamed_to: str | None
+    """The post it will follow at the next ``sync``/``extract`` (a rename), else None."""
+
+    def describe(self, project: Project) -> str:
+        """One line: what it is and what to do about it."""
+        where = project.relative(self.orphan.path)
+        if self.renamed_to is not None:
+            return (
+                f"{where}: renamed: {self.orphan.slug} → {self.renamed_to}, "
+                "catalogues carried over at the next postloc sync"
+            )
+        from postloc.review.status import catalogue_counts
+
+        reviewed = catalogue_counts(self.orphan.catalogue)["reviewed"]
+        return (
+            f"{where}: orphaned, its post is gone ({reviewed} reviewed entries kept); "
+            "restore the post, or delete the file to drop them"
+        )
+
+
+def orphaned_catalogues(project: Project, languages: Sequence[str] = ()) -> list[OrphanCatalogue]:
+    """Catalogues whose post's template is gone, each with the renamed post it will follow
+    (:mod:`postloc.project.orphans`); never deleted, only reported."""
+    live = [path.stem for path in read_templates_paths(project)]
+    orphans = orphan_catalogues(project, live, languages)
+    if not orphans:
+        return []
+    templates = {path.stem: po for path, po in read_templates(project).items()}
+    renamed = {r.old: r.new for r in find_renames(project, templates, live)}
+    return [OrphanCatalogue(o, renamed.get(o.slug)) for o in orphans]
+
+
 def check_project(project: Project, languages: Sequence[str] = ()) -> list[Issue]:
-    """Every QA issue of every catalogue, in post and language order."""
-    from postloc.qa.checks import check_catalogue
+    """Every QA issue of every catalogue, in post and language order; then a warning per
+    orphaned catalogue (:func:`orphaned_catalogues`)."""
+    from postloc.qa.checks import Issue, check_catalogue
 
     issues: list[Issue] = []
     source = project.config.source_language
+    posts: dict[str, LoadedPost] | None = None
     for slug, lang, _path, po in _catalogues(project, languages):
         if po is not None:
             issues.extend(check_catalogue(po, post=slug, lang=lang, source_lang=source))
+            if posts is None:
+                posts = {item.post.slug: item for item in load_posts(project)}
+            if slug in posts:
+                issues.extend(document_issues(project, posts[slug], po, lang))
+    for orphan in orphaned_catalogues(project, languages):
+        message = orphan.describe(project)
+        issues.append(
+            Issue(orphan.orphan.slug, orphan.orphan.lang, 0, "orphan", "warning", message)
+        )
     return issues
+
+
+def document_issues(project: Project, item: LoadedPost, po: polib.POFile, lang: str) -> list[Issue]:
+    """The ``document`` check: the post as ``export`` would assemble it (the configuration's
+    policy, whatever the threshold) against its source; one error per translation that
+    export falls back from (:func:`postloc.export.post.safe_translations`), on its entry's line.
+    """
+    from postloc.export.post import ExportPolicy, export_post
+    from postloc.qa.checks import Issue
+    from postloc.qa.document import DOCUMENT_CHECK
+
+    policy = ExportPolicy.of(project.config)
+    outcome = export_post(item.post, item.segments, po, lang, policy=policy, min_translated=0.0)
+    return [
+        Issue(item.post.slug, lang, unsafe.line, DOCUMENT_CHECK, "error", unsafe.message)
+        for unsafe in outcome.unsafe
+    ]
 
 
 def compile_project(
@@ -159,7 +234,7 @@ def merge_review_file(
     else:
         post, found_by = find_reviewed_post(project, theirs, lang, where)
     path = project.catalogue_path(lang, post)
-    ours = project.read_catalogue(path, lang)
+    ours, read = project.read_catalogue_snapshot(path, lang)
     if ours is None:
         raise BadCatalogue(
             f"no catalogue for post {post!r} in {lang!r}", path=project.relative(path)
@@ -167,7 +242,20 @@ def merge_review_file(
     result = merge_review(ours, theirs, lang=lang)
     written = dump(result.catalogue) != dump(ours)
     if written:
-        save_revised(path, result.catalogue)
+
+        def redo() -> tuple[Snapshot, polib.POFile | None]:
+            """Someone saved the catalogue meanwhile: merge the review into that instead."""
+            nonlocal result
+            saved, snapshot = project.read_catalogue_snapshot(path, lang)
+            if saved is None:
+                return snapshot, None
+            result = merge_review(saved, theirs, lang=lang)
+            return snapshot, result.catalogue
+
+        done = rewrite(path, result.catalogue, read, redo, revised=True)
+        if done.conflict:
+            raise_conflicts(project, [path])
+        written = done.written
     return MergedReview(where, post, found_by, project.relative(path), written, result)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,10 +19,20 @@ import polib
 
 from postloc import __version__
 from postloc.errors import BadCatalogue, BadPost, StaleCatalogue
-from postloc.files import atomic_write, project_lock, remove_file, remove_stale_temps
+from postloc.files import (
+    ABSENT,
+    Snapshot,
+    atomic_write,
+    note_written,
+    project_lock,
+    remove_file,
+)
 from postloc.languages import plural_forms
 from postloc.markdown.model import Post, Segment
 from postloc.project.layout import Project, now_stamp
+from postloc.project.manifest import sweep_stale_temps
+from postloc.project.orphans import Rename, carry_over, find_renames
+from postloc.project.rewrites import Redo, Rewrite, current_snapshot, raise_conflicts, rewrite
 from postloc.project.workers import run_in_processes
 
 if TYPE_CHECKING:
@@ -44,6 +55,8 @@ class LoadedPost:
     """The parsed post."""
     segments: tuple[Segment, ...]
     """Its segment occurrences in document order."""
+    source: Snapshot = ABSENT
+    """The identity of the bytes parsed (what the sync cache records as processed)."""
 
 
 @dataclass(slots=True)
@@ -54,8 +67,36 @@ class WriteReport:
     """Files whose content changed."""
     removed: list[Path] = field(default_factory=list)
     """Files deleted (orphan templates)."""
+    renamed: list[Rename] = field(default_factory=list)
+    """Posts renamed whose catalogues were carried over to the new slug."""
     unchanged: int = 0
     """Files already up to date."""
+    redone: list[Path] = field(default_factory=list)
+    """Catalogues a person saved while postloc worked on them: the work was redone on
+    the saved content (:mod:`postloc.project.rewrites`)."""
+    conflicts: list[Path] = field(default_factory=list)
+    """Catalogues saved meanwhile whose work could not be redone: left as saved, and the
+    command fails (:func:`~postloc.project.rewrites.raise_conflicts`)."""
+
+    def add(self, other: WriteReport) -> None:
+        """Sum ``other``'s writes into this report."""
+        self.written += other.written
+        self.removed += other.removed
+        self.renamed += other.renamed
+        self.unchanged += other.unchanged
+        self.redone += other.redone
+        self.conflicts += other.conflicts
+
+    def note(self, path: Path, done: Rewrite) -> None:
+        """Count one :func:`~postloc.project.rewrites.rewrite`."""
+        if done.written:
+            self.written.append(path)
+        elif not done.conflict:
+            self.unchanged += 1
+        if done.redone:
+            self.redone.append(path)
+        if done.conflict:
+            self.conflicts.append(path)
 
 
 def parse_one(project: Project, path: Path) -> LoadedPost:
@@ -63,8 +104,10 @@ def parse_one(project: Project, path: Path) -> LoadedPost:
     from postloc.markdown.parse import parse_post
     from postloc.markdown.segment import segment_post
 
-    post = parse_post(project.read_post_bytes(path), project.relative(path))
-    return LoadedPost(post, tuple(segment_post(post, project.config.front_matter_fields)))
+    data, snapshot = project.read_post(path)
+    post = parse_post(data, project.relative(path))
+    segments = tuple(segment_post(post, project.config.front_matter_fields))
+    return LoadedPost(post, segments, snapshot)
 
 
 def load_posts(project: Project, slugs: Sequence[str] = ()) -> list[LoadedPost]:
@@ -129,7 +172,11 @@ def write_catalogues(items: Iterable[tuple[Path, polib.POFile]]) -> WriteReport:
     report = WriteReport()
     for path, po in items:
         text = dump(po)
-        if not is_current(path, text) and atomic_write(path, text):
+        current = current_snapshot(path, text)
+        if current is not None:
+            note_written(path, current)  # what sync left there, for its cache
+            report.unchanged += 1
+        elif atomic_write(path, text):
             report.written.append(path)
         else:
             report.unchanged += 1
@@ -142,32 +189,77 @@ def is_current(path: Path, planned_text: str, *, for_check: bool = False) -> boo
     ``for_check`` (``sync --check``) also lets a stale ``MT:`` line pass, which ``sync``
     itself drops (``postloc.po.content``).
     """
-    from postloc.po.content import same_content
-
-    try:
-        text = path.read_bytes().decode("utf-8")
-    except (FileNotFoundError, UnicodeDecodeError):
-        return False
-    return same_content(text, planned_text, str(path), ignore_stale_notes=for_check)
+    return current_snapshot(path, planned_text, for_check=for_check) is not None
 
 
 def plan_catalogues(
-    project: Project, templates: dict[Path, polib.POFile], languages: Sequence[str]
+    project: Project,
+    templates: dict[Path, polib.POFile],
+    languages: Sequence[str],
+    *,
+    read: dict[Path, Snapshot] | None = None,
+    redos: dict[Path, Redo] | None = None,
 ) -> dict[Path, polib.POFile]:
-    """The merged catalogue for every template × language (dates carried when unchanged)."""
-    from postloc.po.merge import carry_dates, update_catalogue
+    """The merged catalogue for every template × language (dates carried when unchanged).
 
+    ``read`` receives the identity of each catalogue's bytes as read, ``redos`` how to redo
+    each merge on the file's content should a person save it meanwhile
+    (:func:`write_merged`).
+    """
     stamp = now_stamp()
     plans: dict[Path, polib.POFile] = {}
     for lang in languages:
         forms = plural_forms(lang)
         for template_path, template in templates.items():
             path = project.catalogue_path(lang, template_path.stem)
-            old = project.read_catalogue(path, lang)
-            new = update_catalogue(template, old, lang, plural_forms=forms)
-            carry_dates(new, old, ("PO-Revision-Date",), stamp)
-            plans[path] = new
+            old, snapshot = project.read_catalogue_snapshot(path, lang)
+            plans[path] = _merge(template, old, lang, forms, stamp)
+            if read is not None:
+                read[path] = snapshot
+            if redos is not None:
+                redos[path] = partial(_remerge, project, path, template, lang, forms, stamp)
     return plans
+
+
+def _merge(
+    template: polib.POFile, old: polib.POFile | None, lang: str, forms: str, stamp: str
+) -> polib.POFile:
+    """One catalogue merged with its template (``update``)."""
+    from postloc.po.merge import carry_dates, update_catalogue
+
+    new = update_catalogue(template, old, lang, plural_forms=forms)
+    carry_dates(new, old, ("PO-Revision-Date",), stamp)
+    return new
+
+
+def _remerge(
+    project: Project,
+    path: Path,
+    template: polib.POFile,
+    lang: str,
+    forms: str,
+    stamp: str,
+) -> tuple[Snapshot, polib.POFile | None]:
+    """The :data:`~postloc.project.rewrites.Redo` of a merge: read the catalogue again and
+    merge what a person saved."""
+    old, snapshot = project.read_catalogue_snapshot(path, lang)
+    return snapshot, _merge(template, old, lang, forms, stamp)
+
+
+def write_merged(
+    plans: dict[Path, polib.POFile], read: dict[Path, Snapshot], redos: dict[Path, Redo]
+) -> WriteReport:
+    """Write merged catalogues, never over a save made since they were read.
+
+    A catalogue a person saved meanwhile is merged again from the saved content; ``plans``
+    and ``read`` are updated to what is now on disk, for the stages that follow.
+    """
+    report = WriteReport()
+    for path, po in list(plans.items()):
+        done = rewrite(path, po, read.get(path), redos[path])
+        plans[path], read[path] = done.catalogue, done.snapshot
+        report.note(path, done)
+    return report
 
 
 def dump(po: polib.POFile) -> str:
@@ -177,12 +269,26 @@ def dump(po: polib.POFile) -> str:
 
 
 def extract(project: Project, slugs: Sequence[str] = ()) -> WriteReport:
-    """Posts → templates. Without slugs, templates of deleted posts are removed."""
+    """Posts → templates. Without slugs, a renamed post's catalogues follow it
+    (:mod:`postloc.project.orphans`) and templates of deleted posts are removed."""
     posts = load_posts(project, slugs)
-    report = write_catalogues(plan_templates(project, posts).items())
+    templates = plan_templates(project, posts)
+    renames = [] if slugs else follow_renames(project, templates, [i.post.slug for i in posts])
+    report = write_catalogues(templates.items())
+    report.renamed += renames
     if not slugs:
         remove_orphan_templates(project, [item.post.slug for item in posts], report)
     return report
+
+
+def follow_renames(
+    project: Project, templates: Mapping[Path, polib.POFile], live: Iterable[str]
+) -> list[Rename]:
+    """The renamed posts among ``templates`` (the new posts' plans); their catalogues are
+    carried over to the new slug before anything else is written for them."""
+    renames = find_renames(project, {path.stem: po for path, po in templates.items()}, live)
+    carry_over(project, renames)
+    return renames
 
 
 def read_templates_paths(project: Project) -> list[Path]:
@@ -207,15 +313,13 @@ def update(
 ) -> WriteReport:
     """Templates → catalogues for each language (merge, fuzzy, obsolete)."""
     langs = project.languages(languages)
-    return write_catalogues(
-        plan_catalogues(project, templates or read_templates(project), langs).items()
-    )
-
-
-def save_revised(path: Path, po: polib.POFile) -> bool:
-    """Write a catalogue changed in place (drafts, a merged review); ``PO-Revision-Date`` moves."""
-    po.metadata["PO-Revision-Date"] = now_stamp()
-    return atomic_write(path, dump(po))
+    read: dict[Path, Snapshot] = {}
+    redos: dict[Path, Redo] = {}
+    templates = templates or read_templates(project)
+    plans = plan_catalogues(project, templates, langs, read=read, redos=redos)
+    report = write_merged(plans, read, redos)
+    raise_conflicts(project, report.conflicts)
+    return report
 
 
 def translate(
@@ -226,7 +330,9 @@ def translate(
     *,
     slugs: Sequence[str] | None = None,
     jobs: int = 1,
-    loaded: Mapping[Path, polib.POFile] | None = None,
+    loaded: dict[Path, polib.POFile] | None = None,
+    read: dict[Path, Snapshot] | None = None,
+    redos: Mapping[Path, Redo] | None = None,
     progress: Progress | None = None,
 ) -> tuple[TranslateReport, WriteReport]:
     """Machine drafts for every pending entry, one batched stream per language pair.
@@ -234,7 +340,12 @@ def translate(
     Routes for all languages are resolved first, so a missing engine fails
     before any file is touched. ``slugs`` limits the work to those posts;
     ``jobs`` > 1 runs language pairs in parallel processes; ``loaded`` passes
-    catalogues already in memory (sync), which are updated in place.
+    catalogues already in memory (sync), with ``read`` the identity of what is on disk
+    and ``redos`` how to redo their merge; ``loaded`` and ``read`` are updated to what is
+    written. A catalogue a person saved while its drafts were made keeps their save: the
+    drafts go only into the entries still pending there (:func:`~postloc.mt.drafts.reapply_drafts`).
+    Catalogues that could not be redone fail the command, after every other write, unless
+    ``loaded`` says a caller (sync) reports them.
     """
     from postloc.mt.drafts import TranslateReport, translate_catalogues
     from postloc.mt.engines.registry import routes_for
@@ -250,15 +361,20 @@ def translate(
         wanted = set(slugs)
         stems = [stem for stem in stems if stem in wanted]
     if jobs > 1 and len(langs) > 1:
-        return _translate_parallel(project, langs, engine, stems, jobs)
+        total, writes = _translate_parallel(project, langs, engine, stems, jobs)
+        raise_conflicts(project, writes.conflicts)
+        return total, writes
     work: dict[str, list[tuple[Path, polib.POFile]]] = {}
     untouched_human = 0
+    caller_reports = loaded is not None
+    loaded = {} if loaded is None else loaded
+    read = {} if read is None else read
     for lang in langs:
         for stem in stems:
             path = project.catalogue_path(lang, stem)
-            po = loaded.get(path) if loaded is not None else None
+            po = loaded.get(path)
             if po is None:
-                po = project.read_catalogue(path, lang)
+                po, read[path] = project.read_catalogue_snapshot(path, lang)
             if po is None:
                 raise BadCatalogue(
                     "catalogue missing; run postloc update first", path=project.relative(path)
@@ -277,11 +393,15 @@ def translate(
             notify(f"translating {lang} with {routes[lang].name}: {len(items)} catalogue(s)")
             saved: set[Hashable] = set()
 
-            def save(key: Hashable, po: polib.POFile, saved: set[Hashable] = saved) -> None:
+            def save(
+                key: Hashable, po: polib.POFile, saved: set[Hashable] = saved, lang: str = lang
+            ) -> None:
                 assert isinstance(key, Path)
                 saved.add(key)
-                if save_revised(key, po):
-                    writes.written.append(key)
+                redo = _redraft(project, key, lang, po, redos.get(key) if redos else None)
+                done = rewrite(key, po, read.get(key), redo, revised=True)
+                loaded[key], read[key] = done.catalogue, done.snapshot
+                writes.note(key, done)
 
             def step(done: int, total: int, lang: str = lang) -> None:
                 if progress:
@@ -294,15 +414,36 @@ def translate(
             total.add(report)
     finally:
         memory.close()
+    if not caller_reports:
+        raise_conflicts(project, writes.conflicts)
     return total, writes
+
+
+def _redraft(
+    project: Project, path: Path, lang: str, drafted: polib.POFile, merge: Redo | None
+) -> Redo:
+    """The :data:`~postloc.project.rewrites.Redo` of machine drafts: read the catalogue a
+    person saved (merged again in sync, ``merge``) and put the drafts only into the entries
+    still pending there."""
+    from postloc.mt.drafts import reapply_drafts
+
+    def redo() -> tuple[Snapshot, polib.POFile | None]:
+        if merge is not None:
+            snapshot, saved = merge()
+        else:
+            saved, snapshot = project.read_catalogue_snapshot(path, lang)
+        if saved is not None:
+            reapply_drafts(drafted, saved)
+        return snapshot, saved
+
+    return redo
 
 
 def _translate_one_language(
     args: tuple[Project, str, str | None, list[str]],
-) -> tuple[TranslateReport, list[Path]]:
+) -> tuple[TranslateReport, WriteReport]:
     project, lang, engine, stems = args
-    report, writes = translate(project, [lang], engine, slugs=stems)
-    return report, writes.written
+    return translate(project, [lang], engine, slugs=stems, loaded={})
 
 
 def _translate_parallel(
@@ -315,7 +456,7 @@ def _translate_parallel(
     work = [(project, lang, engine, stems) for lang in langs]
     for report, written in run_in_processes(_translate_one_language, work, jobs):
         total.add(report)
-        writes.written.extend(written)
+        writes.add(written)
     return total, writes
 
 
@@ -350,6 +491,5 @@ def locked(project: Project, wait: float = 0.0) -> Iterator[None]:
     """
     project.check_write_folders()
     with project_lock(project.lock_path, wait=wait):
-        config = project.config
-        remove_stale_temps(config.locales_path, config.output_path)
+        sweep_stale_temps(project)
         yield

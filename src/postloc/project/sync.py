@@ -17,22 +17,27 @@ import polib
 
 from postloc import __version__
 from postloc.errors import BadPost
+from postloc.files import Snapshot, logged_writes
 from postloc.mt.drafts import TranslateReport
 from postloc.po.state import is_pending
 from postloc.project.layout import Project
-from postloc.project.outputs import ExportReport, export_project, stale_exports
+from postloc.project.manifest import ExportManifest
+from postloc.project.outputs import ExportReport, export_project, record_exports, stale_exports
+from postloc.project.rewrites import Redo, raise_conflicts
 from postloc.project.stages import (
     LoadedPost,
     Notify,
     Progress,
     WriteReport,
     _quiet,
+    follow_renames,
     parse_one,
     plan_catalogues,
     plan_templates,
     remove_orphan_templates,
     translate,
     write_catalogues,
+    write_merged,
 )
 from postloc.project.sync_cache import SyncCache, fingerprint
 from postloc.project.workers import run_in_processes
@@ -66,6 +71,7 @@ class SyncResult:
             "exported": [project.relative(p.path) for p in self.export.posts if p.written],
             "skipped": [f"{p.slug}:{p.lang}" for p in self.export.skipped],
             "stale": [project.relative(p) for p in self.export.stale],
+            "renamed": [{"from": r.old, "to": r.new} for r in self.extract.renamed],
             "unchanged_posts": self.skipped_posts,
         }
 
@@ -87,6 +93,8 @@ class _LanguageResult:
     translate_writes: WriteReport
     export: ExportReport
     pending: dict[str, int]
+    wrote: dict[Path, Snapshot]
+    """What this language's writes left on disk (:func:`~postloc.files.logged_writes`)."""
 
 
 def _sync_language(
@@ -110,13 +118,26 @@ def _sync_language(
             template = project.read_catalogue(path)
             if template is not None:
                 templates[path] = template
-    merged = plan_catalogues(project, templates, [lang])
-    update = write_catalogues(merged.items())
-    slugs = [item.post.slug for item in dirty]
-    report, writes = translate(
-        project, [lang], engine, notify, slugs=slugs, loaded=merged, progress=progress
-    )
-    exported = export_project(project, [lang], posts=dirty, loaded=merged, find_stale=False)
+    read: dict[Path, Snapshot] = {}
+    redos: dict[Path, Redo] = {}
+    with logged_writes() as wrote:
+        merged = plan_catalogues(project, templates, [lang], read=read, redos=redos)
+        update = write_merged(merged, read, redos)
+        slugs = [item.post.slug for item in dirty]
+        report, writes = translate(
+            project,
+            [lang],
+            engine,
+            notify,
+            slugs=slugs,
+            loaded=merged,
+            read=read,
+            redos=redos,
+            progress=progress,
+        )
+        exported = export_project(project, [lang], posts=dirty, loaded=merged, find_stale=False)
+    for path in update.redone + writes.redone:
+        notify(f"{project.relative(path)}: saved by someone while sync ran; redone on the save")
     pending = {
         item.post.slug: sum(
             1
@@ -125,7 +146,7 @@ def _sync_language(
         )
         for item in dirty
     }
-    return _LanguageResult(update, report, writes, exported, pending)
+    return _LanguageResult(update, report, writes, exported, pending, wrote)
 
 
 def _sync_language_job(
@@ -185,7 +206,10 @@ def run_sync(
 
         routes_for(config, langs, engine)
         TranslationMemory(project.memory_path).close()
-    extract = write_catalogues(templates.items())
+    renames = follow_renames(project, templates, slugs)  # before the new slug's merge
+    with logged_writes() as wrote:  # the sync cache records only what sync left on disk
+        extract = write_catalogues(templates.items())
+    extract.renamed += renames
     remove_orphan_templates(project, slugs, extract)
     if jobs > 1 and len(langs) > 1 and dirty:
         work = [(project, lang, dirty, engine) for lang in langs]
@@ -204,29 +228,35 @@ def run_sync(
     )
     pending: dict[str, int] = {}
     for result in results:
-        update.written += result.update.written
-        update.unchanged += result.update.unchanged
-        writes.written += result.translate_writes.written
+        update.add(result.update)
+        writes.add(result.translate_writes)
+        wrote.update(result.wrote)
         report.add(result.translate)
         exported.posts += result.export.posts
         for slug, count in result.pending.items():
             pending[slug] = pending.get(slug, 0) + count
+    manifest = ExportManifest.load(project)
+    record_exports(manifest, exported.posts)
     exported.stale = stale_exports(
         project,
         config.output_path,
         {(slug, lang) for slug in slugs for lang in config.target_languages},
         ".md",
+        manifest,
     )
+    manifest.save()
     for item in dirty:
         name = item.post.path
         cache.record(
             name,
             item.post.slug,
-            project.root / name,
+            item.source,
             project.root,
             [o.format(slug=item.post.slug) for o in outputs],
             pending.get(item.post.slug, 0),
+            wrote,
         )
     cache.forget_missing(set(slugs.values()))
     cache.save()
+    raise_conflicts(project, update.conflicts + writes.conflicts)
     return SyncResult(extract, update, report, writes, exported, len(files) - len(dirty))

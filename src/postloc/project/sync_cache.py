@@ -5,7 +5,9 @@ file sync produced from it (template, catalogues, localized posts), plus how
 many entries were still waiting for a machine. A post whose source and
 outputs all still match — and that has nothing pending — is skipped entirely:
 a one-paragraph edit in a 1,000-post site costs one post's work. A reviewer's
-edit to a catalogue changes its hash, so that post is redone too.
+edit to a catalogue changes its hash, so that post is redone too. The cache records the
+bytes sync itself read and wrote (never a stat taken afterwards), so a save landing while
+sync runs is seen as a change by the next one.
 
 The cache is only an accelerator: deleting ``.postloc/`` costs time, never
 correctness, and ``sync --check`` never reads it.
@@ -15,46 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from postloc.files import atomic_write
+from postloc.files import Snapshot, atomic_write
 
 CACHE_VERSION = 1
-
-
-@dataclass(slots=True)
-class FileStamp:
-    """Content hash of a file plus the stat data that lets us skip re-hashing it."""
-
-    size: int
-    """Size in bytes (-1: the file must be absent)."""
-    mtime_ns: int
-    """Modification time when hashed."""
-    sha: str
-    """SHA-256 of the content ("" when absent)."""
-
-    @classmethod
-    def of(cls, path: Path) -> FileStamp:
-        try:
-            stat = path.stat()
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return cls(-1, 0, "")
-        return cls(stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest())
-
-    def matches(self, path: Path) -> bool:
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            return self.size == -1
-        if self.size == -1:
-            return False
-        if stat.st_size == self.size and stat.st_mtime_ns == self.mtime_ns:
-            return True
-        return stat.st_size == self.size and FileStamp.of(path).sha == self.sha
 
 
 @dataclass(slots=True)
@@ -63,9 +33,9 @@ class PostRecord:
 
     slug: str
     """Slug the post had (clean posts are not re-parsed)."""
-    source: FileStamp
+    source: Snapshot
     """The post file."""
-    outputs: dict[str, FileStamp] = field(default_factory=dict)
+    outputs: dict[str, Snapshot] = field(default_factory=dict)
     """Produced files by root-relative path."""
     pending: int = 0
     """Entries a machine could still fill; > 0 means the post is never skipped."""
@@ -92,8 +62,8 @@ class SyncCache:
             for name, item in raw["posts"].items():
                 cache.records[name] = PostRecord(
                     slug=item["slug"],
-                    source=FileStamp(*item["source"]),
-                    outputs={k: FileStamp(*v) for k, v in item["outputs"].items()},
+                    source=Snapshot(*item["source"]),
+                    outputs={k: Snapshot(*v) for k, v in item["outputs"].items()},
                     pending=int(item["pending"]),
                 )
         except (KeyError, TypeError, ValueError):
@@ -132,12 +102,26 @@ class SyncCache:
         return record.slug
 
     def record(
-        self, name: str, slug: str, source: Path, root: Path, outputs: Iterable[str], pending: int
+        self,
+        name: str,
+        slug: str,
+        source: Snapshot,
+        root: Path,
+        outputs: Iterable[str],
+        pending: int,
+        wrote: Mapping[Path, Snapshot],
     ) -> None:
+        """Record a post as processed: ``source``, the bytes sync parsed, and for each
+        output what sync itself left there (``wrote``, :func:`~postloc.files.logged_writes`).
+
+        Never a stat taken now: a translator's save landing while sync ran would pass for
+        sync's own output, and the next sync would skip the post. An output sync did not
+        touch (an export below ``min_translated``) is recorded as it is now.
+        """
         self.records[name] = PostRecord(
             slug=slug,
-            source=FileStamp.of(source),
-            outputs={rel: FileStamp.of(root / rel) for rel in outputs},
+            source=source,
+            outputs={rel: wrote.get(root / rel) or Snapshot.of(root / rel) for rel in outputs},
             pending=pending,
         )
 

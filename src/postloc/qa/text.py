@@ -77,6 +77,14 @@ def parse_text(raw: str) -> ParsedText:
     return ParsedText(raw, inline, blocks)
 
 
+def document_tokens(body: str) -> tuple[list[Token], dict[str, dict[str, str]]]:
+    """A whole Markdown body's block tokens and its link reference definitions (label → its
+    ``href`` and ``title``), read by the same link-keeping parser as the segment checks."""
+    env: dict[str, dict[str, dict[str, str]]] = {}
+    tokens = _parser().parse(body, env)
+    return tokens, dict(env.get("references", {}))
+
+
 def links(text: ParsedText) -> Counter[str]:
     """Link and image targets, as written, with how often each occurs."""
     targets: Counter[str] = Counter()

@@ -135,6 +135,18 @@ def rows_to_json(rows: Iterable[StatusRow]) -> list[dict[str, Any]]:
     return [{key: getattr(row, key) for key in JSON_KEYS} for row in rows]
 
 
+def orphan_to_json(row: StatusRow, *, catalogue: str, renamed_to: str | None) -> dict[str, Any]:
+    """An orphaned catalogue (its post is gone) in ``status --json``: a row's keys, then
+    ``orphan: true``, the ``catalogue`` file and the post it will follow (``renamed_to``,
+    else null). Orphans never count in the TOTAL row or ``--fail-under``."""
+    return {
+        **rows_to_json([row])[0],
+        "orphan": True,
+        "catalogue": catalogue,
+        "renamed_to": renamed_to,
+    }
+
+
 def below_threshold(rows: Iterable[StatusRow], pct: float) -> bool:
     """Whether the overall % reviewed is under ``pct`` (``status --fail-under PCT``)."""
     return total_row(rows).percent_reviewed < pct

@@ -1,0 +1,120 @@
+"""The whole localized post against its source: what only shows up once segments are assembled.
+
+Each entry is checked on its own by :mod:`postloc.qa.rules`, but Markdown is read in context:
+a reference definition in one msgstr (``[x]: javascript:alert(1)``) turns another msgstr's
+``[clic][x]`` into a link, and an alt text ``x](https://evil.example/p.gif) ![y`` closes its
+image and opens another. So the exported document is parsed as a whole, with the same
+link-keeping parser as the entry checks (:func:`postloc.qa.text.document_tokens`), and compared
+with the source post: the same link and image targets (a multiset), no reference definition,
+raw HTML or block structure the source lacks, and front matter that reads back.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from postloc.errors import PostlocError
+from postloc.markdown.parse import parse_post
+from postloc.qa.text import document_tokens
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+DOCUMENT_CHECK = "document"
+"""The check name ``postloc check`` reports document-level errors under."""
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What a Markdown body is made of, as a renderer that keeps every link would see it."""
+
+    targets: Counter[str]
+    """Link and image targets (reference links resolved), with how often each occurs."""
+    definitions: frozenset[tuple[str, str]]
+    """Link reference definitions: (normalised label, target)."""
+    html: Counter[str]
+    """Raw HTML, inline and block, stripped."""
+    blocks: tuple[str, ...]
+    """Block token types in document order (``paragraph_open``, ``heading_close``…)."""
+
+
+@lru_cache(maxsize=64)
+def body_shape(body: str) -> Shape:
+    """The :class:`Shape` of a Markdown body (the source's is reused for every language)."""
+    tokens, references = document_tokens(body)
+    targets: Counter[str] = Counter()
+    html: Counter[str] = Counter()
+    blocks: list[str] = []
+    for token in tokens:
+        if token.type == "html_block":
+            html[token.content.strip()] += 1
+        if token.type != "inline":
+            blocks.append(token.type)
+            continue
+        for child in _flatten(token.children or []):
+            if child.type == "link_open":
+                targets[str(child.attrs.get("href", ""))] += 1
+            elif child.type == "image":
+                targets[str(child.attrs.get("src", ""))] += 1
+            elif child.type == "html_inline":
+                html[child.content.strip()] += 1
+    definitions = frozenset((label, str(ref.get("href", ""))) for label, ref in references.items())
+    return Shape(targets, definitions, html, tuple(blocks))
+
+
+def _flatten(tokens: list[Token]) -> list[Token]:
+    flat: list[Token] = []
+    for token in tokens:
+        flat.append(token)
+        if token.children:
+            flat.extend(_flatten(token.children))
+    return flat
+
+
+def check_document(source_body: str, exported: str, path: str) -> list[str]:
+    """One line per way ``exported`` (a localized post, front matter included) departs from
+    ``source_body`` (the body of the post it was made from); empty when it is safe to publish.
+
+    The front matter must read back (YAML, postloc's strict reader); ``path`` names the
+    export in that error.
+    """
+    try:
+        localized = parse_post(exported, path)
+    except PostlocError as exc:
+        return [f"the front matter does not read back: {exc}"]
+    return compare_bodies(source_body, localized.text[localized.body_start :])
+
+
+def compare_bodies(source: str, exported: str) -> list[str]:
+    """The :func:`check_document` of two bodies (no front matter)."""
+    want, got = body_shape(source), body_shape(exported)
+    problems: list[str] = []
+    missing, extra = want.targets - got.targets, got.targets - want.targets
+    if missing or extra:
+        parts = [f"missing {_describe(missing)}"] * bool(missing)
+        parts += [f"unexpected {_describe(extra)}"] * bool(extra)
+        problems.append("link and image targets differ from the source: " + "; ".join(parts))
+    new = sorted(got.definitions - want.definitions)
+    if new:
+        shown = ", ".join(f"[{label}]: {target}" for label, target in new)
+        problems.append(f"link reference definition not in the source: {shown}")
+    html = got.html - want.html
+    if html:
+        problems.append(f"raw HTML not in the source: {_describe(html)}")
+    if got.blocks != want.blocks:
+        problems.append(f"block structure differs from the source: {_first_difference(want, got)}")
+    return problems
+
+
+def _describe(counter: Counter[str]) -> str:
+    return ", ".join(repr(k) if n == 1 else f"{k!r}×{n}" for k, n in sorted(counter.items()))
+
+
+def _first_difference(want: Shape, got: Shape) -> str:
+    for a, b in zip(want.blocks, got.blocks, strict=False):
+        if a != b:
+            return f"{b} where the source has {a}"
+    return "more blocks" if len(got.blocks) > len(want.blocks) else "fewer blocks"
