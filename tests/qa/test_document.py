@@ -5,13 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import polib
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from helpers import make_project, run
+from md_strategies import documents
 from postloc.export.post import export_post
 from postloc.markdown.frontmatter import format_scalar
 from postloc.markdown.parse import parse_post
 from postloc.markdown.segment import segment_post
-from postloc.qa.document import check_document
+from postloc.qa.document import check_document, compare_bodies, plain_text
 
 SOURCE = """\
 ---
@@ -163,3 +166,57 @@ def test_export_post_reports_each_fallback_with_its_line() -> None:
     ]
     assert outcome.fallback == 2 and outcome.text is not None
     assert check_document(BODY, outcome.text, "es.md") == []
+
+
+PLAIN_WORDS = st.text(
+    alphabet=st.sampled_from(list("abcdeéèàçxyz ,.;:?!'()*_&%$0123456789«»—-")), min_size=1
+)
+"""Translations as an engine or a person writes them, with the characters that matter only
+next to markup (``*``, ``_``, ``!``, ``(``, ``:``, digits) and without brackets or ``<``."""
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(documents(), st.data())
+def test_the_plain_text_shortcut_agrees_with_the_full_comparison(
+    document: str, data: st.DataObject
+) -> None:
+    """Whenever export skips the parse (every swapped text is plain), parsing finds nothing."""
+    post = parse_post(document, "p.md")
+    segments = [s for s in segment_post(post) if not s.in_front_matter]
+    replaced, chosen = [], {}
+    for index, segment in enumerate(segments):
+        source = post.text[segment.start : segment.end]
+        translation = data.draw(PLAIN_WORDS.map(str.strip).filter(bool), label=source)
+        replaced.append((source, translation))
+        chosen[index] = translation
+    if not all(plain_text(a) and plain_text(b) for a, b in replaced):
+        event("not plain: parsed by export")
+        return
+    event("plain: shortcut taken")
+    from postloc.markdown.rebuild import rebuild_post
+
+    rebuilt = rebuild_post(post, segments, chosen, ())
+    body = post.text[post.body_start :]
+    assert compare_bodies(body, parse_post(rebuilt, "p.md").text[post.body_start :]) == []
+
+
+def test_plain_text_refuses_what_can_make_markup() -> None:
+    for text in (
+        "x](https://evil) ![y",
+        "[x]: javascript:a",
+        "<b>",
+        "`code`",
+        "a\\b",
+        "a|b",
+        "# titre",
+        "> cité",
+        "- item",
+        "1. un",
+        "2) deux",
+        " espace",
+        "a\nb",
+        "",
+    ):
+        assert not plain_text(text), text
+    for text in ("Une phrase simple.", "35 pays (dont la France) : oui !", "c'est *pas* _grave_"):
+        assert plain_text(text), text

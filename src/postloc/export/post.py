@@ -172,7 +172,12 @@ def export_post(
         extra.append(("date_display", date_text))
     text = _rebuild(post, segments, chosen, extra, outcome)
     where = f"{post.path} ({lang} export)"
-    if chosen and check_document(post.text[post.body_start :], text, where):
+    replaced = [  # what the rebuild swapped in the body: the source bytes, not the msgid
+        (post.text[segments[i].start : segments[i].end], shown)
+        for i, shown in chosen.items()
+        if not segments[i].in_front_matter
+    ]
+    if chosen and check_document(post.text[post.body_start :], text, where, replaced):
         chosen, unsafe = safe_translations(post, segments, chosen, extra, where)
         for item in unsafe:
             used[item.msgid] = "fallback"
