@@ -125,7 +125,7 @@ class Site:
         update(self.project(), languages)
 
     def translate(self, languages: Sequence[str], engine: str = "pseudo") -> TranslateCounts:
-        from postloc.project.stages import translate
+        from postloc.project.drafting import translate
 
         report, _writes = translate(self.project(), languages, engine)
         return TranslateCounts(report.translated, report.from_memory, report.engine_segments)

@@ -174,7 +174,7 @@ def translate(
     state: State, langs: tuple[str, ...], engine: str | None, jobs: int, as_json: bool
 ) -> None:
     """Machine drafts for entries with no translation."""
-    from postloc.project.stages import translate as run
+    from postloc.project.drafting import translate as run
 
     project = state.project()
     with _lock(project), progress_bars(state.reporter) as progress:

@@ -20,6 +20,7 @@ from postloc.errors import BadPost
 from postloc.files import Snapshot, logged_writes
 from postloc.mt.drafts import TranslateReport
 from postloc.po.state import is_pending
+from postloc.project.drafting import translate
 from postloc.project.layout import Project
 from postloc.project.manifest import ExportManifest
 from postloc.project.outputs import ExportReport, export_project, record_exports, stale_exports
@@ -29,13 +30,12 @@ from postloc.project.stages import (
     Notify,
     Progress,
     WriteReport,
-    _quiet,
     follow_renames,
+    no_notice,
     parse_one,
     plan_catalogues,
     plan_templates,
     remove_orphan_templates,
-    translate,
     write_catalogues,
     write_merged,
 )
@@ -103,7 +103,7 @@ def _sync_language(
     templates: dict[Path, polib.POFile] | None,
     dirty: Sequence[LoadedPost],
     engine: str | None,
-    notify: Notify = _quiet,
+    notify: Notify = no_notice,
     progress: Progress | None = None,
 ) -> _LanguageResult:
     """Merge, translate and export one language for the changed posts.
@@ -169,7 +169,7 @@ def run_sync(
     project: Project,
     languages: Sequence[str] = (),
     engine: str | None = None,
-    notify: Notify = _quiet,
+    notify: Notify = no_notice,
     *,
     jobs: int = 1,
     incremental: bool = True,
