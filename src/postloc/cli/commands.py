@@ -15,13 +15,23 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from postloc import __version__
+from postloc.cli.engines import engines, models
+from postloc.cli.options import (
+    EngineChoice,
+    State,
+    jobs_option,
+    json_option,
+    lang_option,
+    load_project_config,
+    pass_state,
+    project_locked,
+)
 from postloc.cli.output import Reporter, emit_json, progress_bars, report_export, report_writes
 from postloc.config import CONFIG_NAME
 from postloc.errors import PostlocError
 
 if TYPE_CHECKING:
-    from postloc.config import Config
-    from postloc.project.layout import Project
+    pass
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -44,65 +54,6 @@ class PostlocGroup(click.Group):
             ctx.exit(1)
 
 
-class State:
-    """Per-invocation context: config path and verbosity, project loaded on demand."""
-
-    def __init__(self, config_path: str | None, reporter: Reporter) -> None:
-        self.config_path = config_path
-        self.reporter = reporter
-
-    def project(self) -> Project:
-        from postloc.project.layout import Project
-
-        return Project(_load_config(self.config_path))
-
-
-def _load_config(path: str | Path | None) -> Config:
-    """``postloc.toml``, read against the engines of the registry."""
-    from postloc.config import load_config
-    from postloc.mt.engines.registry import ENGINES
-
-    return load_config(path, engines=ENGINES.values())
-
-
-class EngineChoice(click.Choice[str]):
-    """``--engine``: ``auto`` or a registered engine, looked up when used, not at import
-    (``postloc --help`` imports no engine code)."""
-
-    def __init__(self) -> None:
-        super().__init__(())
-
-    @property
-    def choices(self) -> tuple[str, ...]:
-        from postloc.mt.engines.registry import engine_names
-
-        return engine_names()
-
-    @choices.setter
-    def choices(self, value: Any) -> None:
-        """click's ``__init__`` stores its argument; the registry's list is used instead."""
-
-
-def lang_option(func: F) -> F:
-    return click.option(
-        "--lang", "langs", multiple=True, metavar="L", help="Target language (repeatable)."
-    )(func)
-
-
-def jobs_option(func: F) -> F:
-    return click.option(
-        "--jobs",
-        type=click.IntRange(1, 64),
-        default=1,
-        show_default=True,
-        help="Language pairs translated in parallel processes.",
-    )(func)
-
-
-def json_option(func: F) -> F:
-    return click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")(func)
-
-
 @click.group(cls=PostlocGroup)
 @click.version_option(__version__, prog_name="postloc")
 @click.option(
@@ -114,9 +65,6 @@ def json_option(func: F) -> F:
 def main(ctx: click.Context, config_path: str | None, quiet: bool, verbose: bool) -> None:
     """Offline translation of Markdown posts through gettext catalogues."""
     ctx.obj = State(config_path, Reporter(quiet=quiet, verbose=verbose))
-
-
-pass_state = click.make_pass_decorator(State)
 
 
 @main.command()
@@ -133,7 +81,7 @@ def init(state: State) -> None:
     else:
         atomic_write(target, default_config_text(engine_names()))
         state.reporter.notice(f"wrote {target}")
-    config = _load_config(target)
+    config = load_project_config(target)
     for folder in (config.posts_path, config.locales_path / "templates"):
         folder.mkdir(parents=True, exist_ok=True)
 
@@ -146,7 +94,7 @@ def extract(state: State, slugs: tuple[str, ...]) -> None:
     from postloc.project.stages import extract as run
 
     project = state.project()
-    with _lock(project):
+    with project_locked(project):
         report = run(project, slugs)
     report_writes(state.reporter, project, "template", report)
 
@@ -159,7 +107,7 @@ def update(state: State, langs: tuple[str, ...]) -> None:
     from postloc.project.stages import update as run
 
     project = state.project()
-    with _lock(project):
+    with project_locked(project):
         report = run(project, langs)
     report_writes(state.reporter, project, "catalogue", report)
 
@@ -177,7 +125,7 @@ def translate(
     from postloc.project.drafting import translate as run
 
     project = state.project()
-    with _lock(project), progress_bars(state.reporter) as progress:
+    with project_locked(project), progress_bars(state.reporter) as progress:
         report, writes = run(
             project, langs, engine, notify=state.reporter.detail, jobs=jobs, progress=progress
         )
@@ -225,7 +173,7 @@ def export(
     from postloc.project.outputs import export_project
 
     project = state.project()
-    with _lock(project):
+    with project_locked(project):
         report = export_project(
             project,
             langs,
@@ -263,7 +211,7 @@ def sync(
         check_sync(project, langs)
         state.reporter.notice("catalogues are up to date")
         return
-    with _lock(project, wait=60.0), progress_bars(state.reporter) as progress:
+    with project_locked(project, wait=60.0), progress_bars(state.reporter) as progress:
         result = run_sync(
             project, langs, engine, notify=state.reporter.detail, jobs=jobs, progress=progress
         )
@@ -393,7 +341,7 @@ def merge_review(state: State, file: Path, lang: str, slug: str | None, as_json:
     from postloc.project.review import merge_review_file
 
     project = state.project()
-    with _lock(project):
+    with project_locked(project):
         merged = merge_review_file(project, file, lang, slug)
     if as_json:
         emit_json(merged.to_json())
@@ -402,77 +350,8 @@ def merge_review(state: State, file: Path, lang: str, slug: str | None, as_json:
             click.echo(line)
 
 
-@main.command()
-@json_option
-@pass_state
-def engines(state: State, as_json: bool) -> None:
-    """Engines, their versions and the language pairs they serve here."""
-    from postloc.mt.engines.registry import ENGINES, EngineRegistry
-
-    rows = EngineRegistry(state.project().config).describe()
-    for spec in ENGINES.values():
-        state.reporter.detail(f"{spec.name}: {spec.description}")
-    if as_json:
-        emit_json(
-            [{"engine": n, "version": v, "pairs": [f"{a}-{b}" for a, b in p]} for n, v, p in rows]
-        )
-        return
-    for name, version, pairs in rows:
-        shown = ", ".join(f"{a}→{b}" for a, b in pairs) if name != "pseudo" else "any pair"
-        click.echo(f"{name:<15} {version:<24} {shown or '(no pairs installed)'}")
-
-
-@main.group()
-def models() -> None:
-    """Argos translation packages."""
-
-
-@models.command(name="list")
-def models_list() -> None:
-    """Installed Argos packages."""
-    from postloc.mt.engines.argos.models import list_installed
-
-    packages = list_installed()
-    if not packages:
-        click.echo("no Argos packages installed (postloc models install SRC TGT)")
-    for info in packages:
-        click.echo(f"{info.from_code}→{info.to_code}  {info.package_version}  {info.path}")
-
-
-@models.command(name="install")
-@click.argument("codes", nargs=-1)
-@click.option("--file", "file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@pass_state
-def models_install(state: State, codes: tuple[str, ...], file: Path | None) -> None:
-    """Install SRC TGT from the Argos index, or --file X.argosmodel."""
-    from postloc.mt.engines.argos.models import install_from_file, install_from_index
-
-    if file is not None:
-        if codes:
-            raise click.UsageError("give either SRC TGT or --file, not both")
-        info = install_from_file(file)
-    else:
-        if len(codes) != 2:
-            raise click.UsageError("expected SRC TGT (e.g. fr en) or --file X.argosmodel")
-        if state.reporter.bars:
-            with click.progressbar(length=100, label="downloading", file=sys.stderr) as bar:
-                seen = [0]
-
-                def step(done: int, total: int) -> None:
-                    percent = int(done * 100 / total) if total else 0
-                    bar.update(percent - seen[0])
-                    seen[0] = percent
-
-                info = install_from_index(codes[0], codes[1], step)
-        else:
-            info = install_from_index(codes[0], codes[1], None)
-    state.reporter.notice(f"installed {info.from_code}→{info.to_code} {info.package_version}")
-
-
-def _lock(project: Any, wait: float = 0.0) -> Any:
-    from postloc.project.stages import locked
-
-    return locked(project, wait)
+main.add_command(engines)
+main.add_command(models)
 
 
 if __name__ == "__main__":  # pragma: no cover
