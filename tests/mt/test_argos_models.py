@@ -7,7 +7,6 @@ import urllib.error
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -34,14 +33,8 @@ def fr_en_newer(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return argos_tiny.build_package(workdir, "fr", "en", version="1.1", seed=1)
 
 
-@pytest.fixture(autouse=True)
-def no_network() -> Any:
-    attempts, restore = argos_tiny.block_network()
-    try:
-        yield attempts
-    finally:
-        restore()
-    assert attempts == [], f"network access attempted: {attempts}"
+pytestmark = pytest.mark.usefixtures("no_connections")
+"""Every test here runs offline (``tests/mt/conftest.py``)."""
 
 
 @pytest.fixture
@@ -230,14 +223,14 @@ def test_offline_without_local_index_fails_once_with_one_line(
 
 
 def test_offline_without_local_index_really_makes_one_attempt(
-    argos_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, no_network: list[str]
+    argos_env: dict[str, str], monkeypatch: pytest.MonkeyPatch, no_connections: list[str]
 ) -> None:
     """The real fetch against the socket guard: one blocked lookup, then a clean error."""
     monkeypatch.setenv("ARGOS_PACKAGE_INDEX", "https://index.invalid/")
     with pytest.raises(EngineUnavailable, match=r"^cannot reach the Argos package index: "):
         install_from_index("fr", "en")
-    assert len(no_network) == 1
-    no_network.clear()
+    assert len(no_connections) == 1
+    no_connections.clear()
 
 
 def test_install_from_the_local_index_downloads_with_progress(

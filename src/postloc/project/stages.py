@@ -184,13 +184,10 @@ def write_catalogues(items: Iterable[tuple[Path, polib.POFile]]) -> WriteReport:
     return report
 
 
-def is_current(path: Path, planned_text: str, *, for_check: bool = False) -> bool:
-    """Whether the catalogue at ``path`` has ``planned_text``'s content (layout aside).
-
-    ``for_check`` (``sync --check``) also lets a stale ``MT:`` line pass, which ``sync``
-    itself drops (``postloc.po.content``).
-    """
-    return current_snapshot(path, planned_text, for_check=for_check) is not None
+def is_current(path: Path, planned_text: str) -> bool:
+    """``sync --check``'s question: does the catalogue at ``path`` say what ``planned_text``
+    does (layout aside, and a stale ``MT:`` line too, which ``sync`` itself drops)?"""
+    return current_snapshot(path, planned_text, for_check=True) is not None
 
 
 def plan_catalogues(
@@ -329,12 +326,12 @@ def stale_files(project: Project, languages: Sequence[str] = ()) -> list[str]:
     templates = plan_templates(project, posts)
     stale: list[str] = []
     for path, po in templates.items():
-        if not is_current(path, dump(po), for_check=True):
+        if not is_current(path, dump(po)):
             stale.append(project.relative(path))
     slugs = [item.post.slug for item in posts]
     stale.extend(project.relative(p) for p in orphan_templates(project, slugs))
     for path, po in plan_catalogues(project, templates, project.languages(languages)).items():
-        if not is_current(path, dump(po), for_check=True):
+        if not is_current(path, dump(po)):
             stale.append(project.relative(path))
     return stale
 
