@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 import helpers
 from md_strategies import front_matter
 from postloc.errors import BadFrontMatter
-from postloc.markdown import frontmatter
 from postloc.markdown.frontmatter import find_fences
+from postloc.markdown.frontmatter import yaml_matter as frontmatter
 
 CORPUS = helpers.CORPUS
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 SEGMENT_KINDS: Final = (
     "title",
@@ -28,6 +28,19 @@ FRONT_MATTER_KIND_PREFIX: Final = "front-matter:"
 """Prefix of the kind of a front-matter field other than ``title``."""
 
 
+FrontMatterFormat = Literal["yaml", "toml", "json"]
+"""The three front matter formats Hugo reads: ``---`` YAML, ``+++`` TOML, ``{ … }`` JSON."""
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace ``text[start:end]`` of a post with ``new`` (an insertion when start == end)."""
+
+    start: int
+    end: int
+    new: str
+
+
 @dataclass(frozen=True, slots=True)
 class Post:
     """One source post, decoded and split into front matter and Markdown body."""
@@ -42,13 +55,15 @@ class Post:
     bom: bool
     """The file started with a UTF-8 BOM; rebuild puts it back."""
     front_matter: Mapping[str, Any]
-    """The safe-loaded YAML mapping; ``{}`` when there is none. Treat as read-only."""
+    """The loaded front matter mapping; ``{}`` when there is none. Treat as read-only."""
     front_matter_span: tuple[int, int] | None
-    """Offsets in ``text`` of the YAML source between the ``---`` fences; None without fences."""
+    """Offsets in ``text`` of the front matter source (between the fences); None without."""
     body_start: int
     """Offset in ``text`` where the Markdown body starts (just after the closing fence line)."""
     body_line: int = 1
     """1-based file line of ``body_start``, so body line numbers map to file lines."""
+    front_matter_format: FrontMatterFormat = "yaml"
+    """Format of the front matter (meaningless when ``front_matter_span`` is None)."""
     newline: str = "\n"
     """The file's first line ending (``\\n``, ``\\r\\n`` or ``\\r``); lines that rebuild
     adds use it."""

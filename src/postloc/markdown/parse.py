@@ -8,7 +8,6 @@ positions markdown-it's tokens leave out.
 from __future__ import annotations
 
 import functools
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Final
 
 from postloc.characters import describe, first_forbidden
@@ -17,7 +16,7 @@ from postloc.markdown import frontmatter
 from postloc.markdown.dialect import new_parser
 from postloc.markdown.lines import LINE_BREAK, line_number, line_starts, newline_of
 from postloc.markdown.model import Post
-from postloc.markdown.slug import check_slug
+from postloc.markdown.slug import post_slug
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -123,8 +122,11 @@ def _recording_start(rule: BlockRule) -> BlockRule:
     return wrapped
 
 
-def parse_post(data: bytes | str, path: str) -> Post:
+def parse_post(data: bytes | str, path: str, slug: str | None = None) -> Post:
     """Decode and split one post; raise BadPost/BadFrontMatter naming ``path`` on bad input.
+
+    ``slug`` is the post's identity when the caller knows it (the project derives it from
+    the file's place in ``posts_dir``); without it, :func:`~postloc.markdown.slug.post_slug`.
 
     Decoding is strict UTF-8 (a BOM is removed and remembered); CRLF and bare
     CR line endings are kept as they are in ``Post.text``. Control characters and
@@ -135,7 +137,7 @@ def parse_post(data: bytes | str, path: str) -> Post:
     text, bom = _decode(data, path)
     starts = line_starts(text)
     try:
-        fences = frontmatter.find_fences(text)
+        fences = frontmatter.locate(text)
     except BadFrontMatter as exc:
         raise BadFrontMatter(exc.message, path=path, line=exc.line) from None
     bad = first_forbidden(text)
@@ -148,26 +150,17 @@ def parse_post(data: bytes | str, path: str) -> Post:
         span = None
         body_start = 0
     else:
-        offset = fences.yaml_start
-
-        def line_of(index: int) -> int:
-            return line_number(starts, offset + index)
-
-        yaml_text = text[fences.yaml_start : fences.yaml_end]
-        try:
-            node = frontmatter.compose(yaml_text, line_of)
-            mapping = frontmatter.construct(node, line_of)
-        except BadFrontMatter as exc:
-            raise BadFrontMatter(exc.message, path=path, line=exc.line) from None
+        mapping = frontmatter.load(text, fences, starts, path)
         span = (fences.yaml_start, fences.yaml_end)
         body_start = fences.body_start
     return Post(
         path=path,
-        slug=_slug(mapping, path),
+        slug=post_slug(mapping, path) if slug is None else slug,
         text=text,
         bom=bom,
         front_matter=mapping,
         front_matter_span=span,
+        front_matter_format="yaml" if fences is None else fences.format,
         body_start=body_start,
         body_line=line_number(starts, body_start),
         newline=newline_of(text),
@@ -221,16 +214,3 @@ def _decode(data: bytes | str, path: str) -> tuple[str, bool]:
 def _too_big(path: str) -> BadPost:
     megabytes = MAX_POST_BYTES // (1024 * 1024)
     return BadPost(f"post is larger than {megabytes} MB (the size limit)", path=path)
-
-
-def _slug(mapping: dict[str, object], path: str) -> str:
-    """Front matter ``slug:`` if present, else the file stem; checked by :func:`check_slug`."""
-    if "slug" in mapping:
-        slug = mapping["slug"]
-        if not isinstance(slug, str):
-            raise BadPost(f"front matter slug must be a string, not {slug!r}", path=path)
-        origin = "front matter slug"
-    else:
-        slug = PurePosixPath(path.replace("\\", "/")).stem
-        origin = "file name"
-    return check_slug(slug, origin=origin, path=path)

@@ -15,15 +15,12 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Final
-
-from yaml.nodes import CollectionNode, MappingNode
 
 from postloc.markdown import frontmatter
 from postloc.markdown.dialect import markdown_parser
-from postloc.markdown.lines import LINE_BREAK, line_number, line_starts
-from postloc.markdown.model import FRONT_MATTER_KIND_PREFIX, Post, Segment
+from postloc.markdown.lines import LINE_BREAK
+from postloc.markdown.model import Edit, Post, Segment
 
 _LIST_MARKER: Final = re.compile(r"[-+*]|\d{1,9}[.)]")
 _BLOCK_START: Final = re.compile(
@@ -49,15 +46,6 @@ _RISKY_START: Final = re.compile(r"[#>*+\-_=`~<|:]|\d{1,9}[.)]")
 _CLOSING_HASHES: Final = re.compile(r"(?:^|[ \t])(#+)[ \t]*$")
 
 
-@dataclass(frozen=True, slots=True)
-class _Edit:
-    """Replace ``text[start:end]`` with ``new`` (an insertion when start == end)."""
-
-    start: int
-    end: int
-    new: str
-
-
 def rebuild_post(
     post: Post,
     segments: Sequence[Segment],
@@ -75,30 +63,26 @@ def rebuild_post(
     for index in translations:
         if not 0 <= index < len(segments):
             raise ValueError(f"translation index {index} has no segment")
-    node = _front_matter_node(post)
-    flow = bool(node is not None and node.flow_style)
     extra_keys = [key for key, _value in extra_front_matter]
     if len(set(extra_keys)) != len(extra_keys):
         raise ValueError("extra_front_matter sets a key twice")
-    edits: list[_Edit] = []
+    edits: list[Edit] = []
+    in_front_matter: list[tuple[Segment, str]] = []
     for index, translation in translations.items():
         segment = segments[index]
         if not 0 <= segment.start <= segment.end <= len(post.text):
             raise ValueError(f"segment {index} lies outside the post")
         if segment.in_front_matter:
-            key = segment.kind.removeprefix(FRONT_MATTER_KIND_PREFIX)
-            if translation.strip() and translation != segment.text and key not in extra_keys:
-                new = frontmatter.format_scalar(translation, flow)
-                edits.append(_Edit(segment.start, segment.end, new))
+            in_front_matter.append((segment, translation))
         else:
             new = _body_text(post, segment, translation)
             if new != post.text[segment.start : segment.end]:
-                edits.append(_Edit(segment.start, segment.end, new))
-    edits.extend(_front_matter_edits(post, node, flow, extra_front_matter))
+                edits.append(Edit(segment.start, segment.end, new))
+    edits.extend(frontmatter.edits(post, in_front_matter, extra_front_matter))
     return ("\ufeff" if post.bom else "") + _apply(post.text, edits)
 
 
-def _apply(text: str, edits: list[_Edit]) -> str:
+def _apply(text: str, edits: list[Edit]) -> str:
     out: list[str] = []
     done = 0
     for edit in sorted(edits, key=lambda e: (e.start, e.end)):
@@ -251,73 +235,3 @@ def _guard(line: str) -> str:
 def _escape_pipes(text: str) -> str:
     """Escape each ``|`` that markdown-it's table splitter would read as a cell border."""
     return re.sub(r"(?<!\\)\|", r"\\|", text)
-
-
-def _front_matter_node(post: Post) -> MappingNode | None:
-    if post.front_matter_span is None:
-        return None
-    start, end = post.front_matter_span
-    return frontmatter.compose(
-        post.text[start:end], lambda i: line_number(line_starts(post.text), start + i)
-    )
-
-
-def _front_matter_edits(
-    post: Post, node: MappingNode | None, flow: bool, extra: Sequence[tuple[str, Any]]
-) -> list[_Edit]:
-    """Edits that set each ``extra`` key: in place when present, else appended."""
-    if not extra:
-        return []
-    nl = post.newline
-    if post.front_matter_span is None:
-        lines = "".join(
-            f"{frontmatter.format_key(k)}: {frontmatter.format_scalar(v)}{nl}" for k, v in extra
-        )
-        return [_Edit(0, 0, f"---{nl}{lines}---{nl}")]
-    base, yaml_end = post.front_matter_span
-    yaml_text = post.text[base:yaml_end]
-    existing = {entry.key: entry for entry in frontmatter.entries(node)}
-    edits: list[_Edit] = []
-    for key, value in extra:
-        if not isinstance(key, str):
-            raise TypeError(f"front matter key must be a string, not {key!r}")
-        new = frontmatter.format_scalar(value, flow)
-        entry = existing.get(key)
-        if entry is None:
-            edits.append(_append(post, node, flow, key, new))
-            continue
-        old = post.front_matter.get(key)
-        if type(old) is type(value) and old == value:
-            continue
-        target = entry.value
-        start, end = target.start_mark.index, target.end_mark.index
-        end = start + len(yaml_text[start:end].rstrip())
-        empty = start == target.end_mark.index or (
-            isinstance(target, CollectionNode) and not target.flow_style
-        )
-        colon = _colon_after(yaml_text, entry.key_end)
-        if empty and colon is not None:
-            edits.append(_Edit(base + colon + 1, base + max(end, colon + 1), " " + new))
-        else:
-            edits.append(_Edit(base + start, base + end, new))
-    return edits
-
-
-def _colon_after(yaml_text: str, pos: int) -> int | None:
-    """Offset of the ``:`` that follows a key ending at ``pos`` (None if not found)."""
-    found = re.compile(r"[ \t]*:").match(yaml_text, pos)
-    return found.end() - 1 if found else None
-
-
-def _append(post: Post, node: MappingNode | None, flow: bool, key: str, new: str) -> _Edit:
-    assert post.front_matter_span is not None
-    base, yaml_end = post.front_matter_span
-    if node is not None and flow:
-        close = base + node.end_mark.index - 1
-        separator = ", " if node.value else ""
-        quoted = frontmatter.format_scalar(key, flow=True)
-        return _Edit(close, close, f"{separator}{quoted}: {new}")
-    # Same indentation as the existing keys: YAML may indent the whole mapping.
-    indent = " " * node.value[0][0].start_mark.column if node is not None and node.value else ""
-    line = f"{indent}{frontmatter.format_key(key)}: {new}{post.newline}"
-    return _Edit(yaml_end, yaml_end, line)

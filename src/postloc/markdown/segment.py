@@ -19,13 +19,12 @@ from typing import Any, Final
 
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
-from yaml.nodes import ScalarNode
 
 from postloc.config import DEFAULT_FRONT_MATTER_FIELDS
 from postloc.errors import BadPost
 from postloc.markdown import frontmatter
 from postloc.markdown.lines import LineTable
-from postloc.markdown.model import Post, Segment, front_matter_kind
+from postloc.markdown.model import Post, Segment
 from postloc.markdown.parse import BLOCK_STARTS_KEY, BREAKS_KEY, locating_parser
 
 try:
@@ -37,8 +36,6 @@ except ImportError:  # markdown-it-py < 4 trims with str.strip()
 
 DEFAULT_FIELDS: Final = DEFAULT_FRONT_MATTER_FIELDS
 """Front-matter keys translated unless the configuration says otherwise (one definition)."""
-
-_STR_TAG: Final = "tag:yaml.org,2002:str"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,34 +53,12 @@ class _Piece:
 def segment_post(post: Post, fields: Sequence[str] = DEFAULT_FIELDS) -> list[Segment]:
     """Every translatable occurrence in ``post``, front matter first, in document order."""
     lines = LineTable(post.text)
-    found = _front_matter_segments(post, lines, fields)
+    found = frontmatter.segments(post, lines, fields)
     env: dict[str, Any] = {}
     tokens = locating_parser().parse(post.body, env)
     first_line = lines.number(post.body_start) - 1
     walker = _BodyWalker(post, lines, first_line, env)
     found.extend(walker.walk(tokens))
-    return found
-
-
-def _front_matter_segments(post: Post, lines: LineTable, fields: Sequence[str]) -> list[Segment]:
-    """String values of the top-level keys in ``fields``, in YAML source order."""
-    if post.front_matter_span is None:
-        return []
-    offset, end = post.front_matter_span
-    node = frontmatter.compose(post.text[offset:end], lambda i: lines.number(offset + i))
-    wanted = set(fields)
-    found = []
-    for entry in frontmatter.entries(node):
-        value = entry.value
-        if entry.key not in wanted or not isinstance(value, ScalarNode) or value.tag != _STR_TAG:
-            continue
-        text = value.value.strip()
-        if not text:
-            continue
-        start = offset + value.start_mark.index
-        source = post.text[start : offset + value.end_mark.index]
-        stop = start + len(source.rstrip())
-        found.append(Segment(text, front_matter_kind(entry.key), lines.number(start), start, stop))
     return found
 
 

@@ -7,6 +7,8 @@ as a file name on every system and never climb out of a folder.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from pathlib import PurePosixPath
 from typing import Final
 
 from postloc.errors import BadPost
@@ -28,3 +30,16 @@ def check_slug(slug: str, *, origin: str, path: str) -> str:
             path=path,
         )
     return slug
+
+
+def post_slug(mapping: Mapping[str, object], path: str) -> str:
+    """Front matter ``slug:`` if present, else the file stem; checked by :func:`check_slug`."""
+    if "slug" in mapping:
+        slug = mapping["slug"]
+        if not isinstance(slug, str):
+            raise BadPost(f"front matter slug must be a string, not {slug!r}", path=path)
+        origin = "front matter slug"
+    else:
+        slug = PurePosixPath(path.replace("\\", "/")).stem
+        origin = "file name"
+    return check_slug(slug, origin=origin, path=path)

@@ -23,6 +23,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from postloc.characters import describe, first_forbidden
 from postloc.errors import BadFrontMatter
 from postloc.markdown.lines import LINE_BREAK
+from postloc.markdown.model import FrontMatterFormat
 
 _OPEN_FENCE = re.compile(rf"---[ \t]*(?:{LINE_BREAK.pattern}|\Z)")
 _CLOSE_FENCE = re.compile(rf"(?:---|\.\.\.)[ \t]*(?:{LINE_BREAK.pattern}|\Z)")
@@ -46,6 +47,8 @@ class Fences:
     """Offset of the closing fence line (the YAML text ends just before it)."""
     body_start: int
     """Offset just after the closing fence line."""
+    format: FrontMatterFormat = "yaml"
+    """Which format the fences hold."""
 
 
 @dataclass(frozen=True, slots=True)
