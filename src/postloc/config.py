@@ -38,6 +38,35 @@ filename = "{{lang}}/{{slug}}.md"
 
 DEFAULT_FRONT_MATTER_FIELDS = ("title", "description", "summary")
 
+DEFAULT_SHORTCODE_PARAMS = ("caption", "title", "alt", "text")
+"""Shortcode parameters whose value a reader sees, translated in every shortcode."""
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What of a post becomes a segment: the settings the Markdown side reads.
+
+    Bundled so that segmenting takes one value and a new setting reaches it without
+    touching every caller.
+    """
+
+    front_matter_fields: tuple[str, ...] = DEFAULT_FRONT_MATTER_FIELDS
+    """Front-matter values translated, as dotted paths (``title``, ``cover.alt``,
+    ``images[].caption``; ``tags`` for a list of strings)."""
+    shortcode_params: tuple[str, ...] = DEFAULT_SHORTCODE_PARAMS
+    """Parameters translated in a shortcode without its own entry below."""
+    shortcode_params_by_name: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """``[shortcodes.<name>] params``: the translated parameters of one shortcode, replacing
+    the default list for it (an empty list translates none)."""
+
+    def params_for(self, shortcode: str) -> tuple[str, ...]:
+        """The translated parameters of ``shortcode`` (a Hugo shortcode or Liquid tag name)."""
+        for name, params in self.shortcode_params_by_name:
+            if name == shortcode:
+                return params
+        return self.shortcode_params
+
+
 T = TypeVar("T")
 
 
@@ -80,7 +109,15 @@ class Config:
     output_dir: str = "build"
     """Localized posts, relative to root."""
     front_matter_fields: tuple[str, ...] = DEFAULT_FRONT_MATTER_FIELDS
-    """Front-matter keys whose string values are translated."""
+    """Front-matter values translated, as dotted paths (see :class:`Extraction`)."""
+    shortcode_params: tuple[str, ...] = DEFAULT_SHORTCODE_PARAMS
+    """``[shortcodes] params``: see :class:`Extraction`."""
+    shortcode_params_by_name: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """``[shortcodes.<name>] params``: see :class:`Extraction`."""
+    include_drafts: bool = False
+    """``[translate] include_drafts``: send drafts and unpublished posts (``draft: true``,
+    ``published: false``, a future ``publishDate``, a past ``expiryDate``) to machine
+    translation too; they are extracted either way."""
     default_engine: str = AUTO_ENGINE
     """Engine for languages without their own entry in ``engines``."""
     engine_by_language: dict[str, str] = field(default_factory=dict)
@@ -116,6 +153,15 @@ class Config:
         """``.postloc/``: translation memory, lock and caches (never committed)."""
         return self.root / ".postloc"
 
+    @property
+    def extraction(self) -> Extraction:
+        """The settings segmenting reads."""
+        return Extraction(
+            front_matter_fields=self.front_matter_fields,
+            shortcode_params=self.shortcode_params,
+            shortcode_params_by_name=self.shortcode_params_by_name,
+        )
+
     def engine_for(self, lang: str) -> str:
         return self.engine_by_language.get(lang, self.default_engine)
 
@@ -138,6 +184,8 @@ _TOP_KEYS = {
     "front_matter_fields",
     "engines",
     "export",
+    "translate",
+    "shortcodes",
 }
 _EXPORT_KEYS = {"include_outdated", "include_machine_drafts", "min_translated", "filename"}
 
@@ -237,9 +285,44 @@ def parse_config(
         values["min_translated"] = share
     if "filename" in export:
         values["filename"] = _expect(export["filename"], str, "export.filename", where)
+    translate = raw.get("translate", {})
+    _expect(translate, dict, "translate", where)
+    for key in translate:
+        if key != "include_drafts":
+            raise ConfigError(f"unknown key translate.{key}", path=where)
+    if "include_drafts" in translate:
+        values["include_drafts"] = _expect(
+            translate["include_drafts"], bool, "translate.include_drafts", where
+        )
+    values.update(_shortcodes(raw.get("shortcodes", {}), where))
     config = Config(**values)
     validate(config, where)
     return config
+
+
+def _shortcodes(table: Any, where: str) -> dict[str, Any]:
+    """``[shortcodes]``: ``params`` for every shortcode, ``[shortcodes.<name>] params`` for one."""
+    _expect(table, dict, "shortcodes", where)
+    values: dict[str, Any] = {}
+    by_name: list[tuple[str, tuple[str, ...]]] = []
+    for key, value in table.items():
+        if key == "params":
+            values["shortcode_params"] = _str_list(value, "shortcodes.params", where)
+        elif isinstance(value, dict):
+            for inner in value:
+                if inner != "params":
+                    raise ConfigError(f"unknown key shortcodes.{key}.{inner}", path=where)
+            if "params" in value:
+                params = _str_list(value["params"], f"shortcodes.{key}.params", where)
+                by_name.append((key, params))
+        else:
+            raise ConfigError(
+                f"shortcodes.{key}: expected a table with 'params' (or the key 'params')",
+                path=where,
+            )
+    if by_name:
+        values["shortcode_params_by_name"] = tuple(sorted(by_name))
+    return values
 
 
 def validate(config: Config, where: str = CONFIG_NAME) -> None:

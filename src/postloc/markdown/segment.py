@@ -20,7 +20,7 @@ from typing import Any, Final
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from postloc.config import DEFAULT_FRONT_MATTER_FIELDS
+from postloc.config import Extraction
 from postloc.errors import BadPost
 from postloc.markdown import frontmatter
 from postloc.markdown.lines import LineTable
@@ -34,8 +34,9 @@ try:
 except ImportError:  # markdown-it-py < 4 trims with str.strip()
     _TRIM = None
 
-DEFAULT_FIELDS: Final = DEFAULT_FRONT_MATTER_FIELDS
-"""Front-matter keys translated unless the configuration says otherwise (one definition)."""
+
+DEFAULT_RULES: Final = Extraction()
+"""What is translated when the configuration says nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +51,16 @@ class _Piece:
     """Offset in the inline source (token content) of the same character."""
 
 
-def segment_post(post: Post, fields: Sequence[str] = DEFAULT_FIELDS) -> list[Segment]:
-    """Every translatable occurrence in ``post``, front matter first, in document order."""
+def segment_post(post: Post, rules: Extraction | Sequence[str] = DEFAULT_RULES) -> list[Segment]:
+    """Every translatable occurrence in ``post``, front matter first, in document order.
+
+    ``rules`` say what is translated (a bare sequence: the front-matter fields, the rest
+    default).
+    """
+    if not isinstance(rules, Extraction):
+        rules = Extraction(front_matter_fields=tuple(rules))
     lines = LineTable(post.text)
-    found = frontmatter.segments(post, lines, fields)
+    found = frontmatter.segments(post, lines, rules.front_matter_fields)
     env: dict[str, Any] = {}
     tokens = locating_parser().parse(post.body, env)
     first_line = lines.number(post.body_start) - 1

@@ -107,7 +107,7 @@ def parse_one(project: Project, path: Path) -> LoadedPost:
 
     data, snapshot = project.read_post(path)
     post = parse_post(data, project.relative(path))
-    segments = tuple(segment_post(post, project.config.front_matter_fields))
+    segments = tuple(segment_post(post, project.config.extraction))
     return LoadedPost(post, segments, snapshot)
 
 
