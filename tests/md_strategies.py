@@ -2,12 +2,16 @@
 
 ``documents()`` draws a whole post: optional YAML front matter, then blocks
 (headings, paragraphs with inline markup, nested lists and quotes, fenced and
-indented code, tables, HTML, thematic breaks, link definitions). With
-``single_line=True`` every paragraph-like block fits on one line, which is
+indented code, tables, HTML, thematic breaks, link definitions, and site-generator
+syntax: Hugo shortcodes inline, on lines of their own, paired around Markdown and
+over several lines, Liquid tags and code pairs, kramdown attribute lists, heading ids).
+With ``single_line=True`` every paragraph-like block fits on one line, which is
 the case where export must be byte-identical to the source.
 """
 
 from __future__ import annotations
+
+import re
 
 import yaml
 from hypothesis import strategies as st
@@ -47,8 +51,28 @@ inline_element = st.one_of(
     _phrase().map(lambda p: f"![{p}](image.png)"),
     _phrase().map(lambda p: f"<span>{p}</span>"),
     st.sampled_from(("<https://exemple.fr>", "\\*", "\\_", "&amp;", "&eacute;", "[lien][ref]")),
+    st.sampled_from(
+        (
+            '{{< icon "check" >}}',
+            "{{ site.title }}",
+            "{% post_url 2024-01-01-billet %}",
+            "*mot*{: .note}",
+            "{{</* figure */>}}",
+            "`{{< pas un shortcode >}}`",
+            "`{% raw %}`",
+            "{% raw %}{{ page.title }}{% endraw %}",
+            '{{< x "a >}} b" >}}',
+            "{{< non fermé",
+            "{{ '/' | relative_url }}",
+        )
+    ),
+    _phrase().map(lambda p: f'{{{{< abbr title="{p}" >}}}}{p}{{{{< /abbr >}}}}'),
+    _phrase().map(lambda p: f"{{{{% note %}}}}{p} **{p}**{{{{% /note %}}}}"),
+    _phrase().map(lambda p: f'[{p}]({{{{< ref "posts/x.md" >}}}})'),
+    _phrase().map(lambda p: f"[{p}]({{% post_url 2024-01-01-billet %}})"),
 )
-"""One inline piece: a word, emphasis, code span, link, image, HTML, escape or entity."""
+"""One inline piece: a word, emphasis, code span, link, image, HTML, escape, entity or site tag
+(shortcode, Liquid, attribute list; with a translated parameter; as a link destination)."""
 
 
 def inline_line(max_size: int = 6) -> st.SearchStrategy[str]:
@@ -64,6 +88,9 @@ def paragraph(draw: st.DrawFn, single_line: bool) -> list[str]:
     for _ in range(count - 1):
         lines[-1] += draw(st.sampled_from(("", "", " ", "  ", "\\")))
         lines.append(draw(st.sampled_from(("", "", "  ", "\t"))) + draw(inline_line()))
+    if not single_line and draw(st.integers(0, 4)) == 0:  # a shortcode over two lines
+        lines[-1] += ' {{< figure src="a.png"'
+        lines.append(f'  caption="{draw(_phrase())}" >}}}} {draw(inline_line(2))}')
     return lines
 
 
@@ -71,7 +98,7 @@ def paragraph(draw: st.DrawFn, single_line: bool) -> list[str]:
 def heading(draw: st.DrawFn, single_line: bool) -> list[str]:
     if draw(st.booleans()):
         level = draw(st.integers(1, 6))
-        closing = draw(st.sampled_from(("", "", " #", " ###")))
+        closing = draw(st.sampled_from(("", "", " #", " ###", " {#ancre}", " {#id .classe}")))
         return [f"{'#' * level} {draw(inline_line(4))}{closing}"]
     lines = draw(paragraph(single_line))
     return [*lines, draw(st.sampled_from(("===", "---", "======")))]
@@ -97,7 +124,7 @@ def table(draw: st.DrawFn) -> list[str]:
     cell = st.one_of(
         inline_line(3),
         st.just(""),
-        st.sampled_from(("a \\| b", "`x \\| y`", "**1 000 €**", "«oui»")),
+        st.sampled_from(("a \\| b", "`x \\| y`", "**1 000 €**", "«oui»", '{{< icon "check" >}}')),
     )
     edge = columns == 1 or draw(st.booleans())  # one column without pipes is a setext heading
 
@@ -111,6 +138,52 @@ def table(draw: st.DrawFn) -> list[str]:
     )
     rows = draw(st.lists(st.lists(cell, min_size=columns, max_size=columns), max_size=3))
     return [row(header), row(aligns), *(row(r) for r in rows if edge or any(r))]
+
+
+TAG_LINES = (
+    '{{< figure src="images/a.png" caption="Le schéma" alt="Une image" >}}',
+    "{{< youtube w7Ft2ymGmfc >}}",
+    '{{< img src="b.png" alt="La plage au matin" />}}',
+    "{: .note}",
+    "{:.liste #ancre}",
+    '{% include note.html content="Les liens restent valides." %}',
+    "{{ note.titre }}",
+    "{% for note in site.data.notes %}",
+    '{{< callout text="Attention : les liens changent." >}} {{< /callout >}}',
+)
+"""Lines made only of tags: blocks of their own."""
+
+
+@st.composite
+def site_block(draw: st.DrawFn, single_line: bool) -> list[str]:
+    """Site syntax as blocks: a tag line, a paired shortcode around Markdown, code between a
+    tag pair, an attribute list under a paragraph, a shortcode over two lines."""
+    kind = draw(st.integers(0, 5))
+    if kind == 0:
+        return [draw(st.sampled_from(TAG_LINES))]
+    if kind == 1:
+        inner = draw(paragraph(single_line))
+        name = draw(st.sampled_from(("note", "notice info")))
+        end = name.split()[0]
+        return [f"{{{{% {name} %}}}}", *inner, f"{{{{% /{end} %}}}}"]
+    if kind == 2:
+        opener, closer = draw(
+            st.sampled_from(
+                (
+                    ("{% highlight ruby %}", "{% endhighlight %}"),
+                    ("{% raw %}", "{% endraw %}"),
+                    ("{{< highlight go >}}", "{{< /highlight >}}"),
+                    ("{% codeblock lang:bash %}", "{% endcodeblock %}"),
+                )
+            )
+        )
+        body = draw(st.lists(st.sampled_from(CODE_LINES), max_size=3))
+        return [opener, *body, closer]
+    if kind == 3:
+        return [*draw(paragraph(single_line)), draw(st.sampled_from(("{: .lead}", "{.note}")))]
+    if kind == 4:
+        return ['{{< figure src="a.png"', f'    caption="{draw(_phrase())}" >}}}}']
+    return [f'{draw(inline_line(3))} {{{{< icon "x" >}}}}']
 
 
 def _indent(lines: list[str], first: str, rest: str) -> list[str]:
@@ -166,6 +239,7 @@ def block(draw: st.DrawFn, single_line: bool, depth: int) -> list[str]:
         st.just(['<div class="note">', "*pas du Markdown*", "</div>"]),
         st.just(['[ref]: https://exemple.fr/ref "Référence"']),
         st.just(["![une image seule](photo.jpg)"]),
+        site_block(single_line),
     ]
     if depth > 0:
         options += [bullet_list(single_line, depth - 1), block_quote(single_line, depth - 1)]
@@ -242,8 +316,14 @@ RAW_PIECES = (
     *("> ", "- ", "1. ", "\n1) ", "* ", "**", "__", "    ", "\n    ", "\n\t", "```", "\n~~~\n"),
     *("](x)", "![", "![i](j)", "<span>", "</span>", "<div>\n", "&amp;", "[x]: y"),
     *("| a | b |\n|---|:-:|\n", "\n| x |", " \\| ", "|---|", "\n===", "\n---", "\n# ", " ##"),
+    *("{{< ", " >}}", "{{% ", " %}}", "/>}}", "{% ", " %}", "{{", "}}", "{", "}", "{: .x}"),
+    *(" {#id}", '"', "{% raw %}", "{% endraw %}", '{{< f c="a', '{{< x t="y" >}}', "{{</* "),
 )
-"""Fragments that collide in odd ways: containers, breaks, pipes, exotic spaces."""
+"""Fragments that collide in odd ways: containers, breaks, pipes, exotic spaces, site tags
+cut in pieces."""
+
+_FRONT_MATTER_START = re.compile(r"---|[ \t\r\n]*(?:\+\+\+|\{[ \t\r\n]*[\"}])")
+"""What opens front matter (YAML, TOML, JSON) at a post's start."""
 
 
 def raw_documents(max_pieces: int = 60) -> st.SearchStrategy[str]:
@@ -251,5 +331,5 @@ def raw_documents(max_pieces: int = 60) -> st.SearchStrategy[str]:
     return (
         st.lists(st.sampled_from(RAW_PIECES), max_size=max_pieces)
         .map("".join)
-        .filter(lambda text: not text.startswith("---"))
+        .filter(lambda text: not _FRONT_MATTER_START.match(text))
     )

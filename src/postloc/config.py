@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Final, Protocol, TypeVar
 
 from postloc.errors import ConfigError, PostlocError
 from postloc.languages import validate_language
@@ -38,6 +39,23 @@ filename = "{{lang}}/{{slug}}.md"
 
 DEFAULT_FRONT_MATTER_FIELDS = ("title", "description", "summary")
 
+_FIELD_KEY = r"[^.\[\]\s\x00-\x1f\x7f]+"
+FIELD_PATH: Final = re.compile(rf"{_FIELD_KEY}(?:(?:\[\])?\.{_FIELD_KEY})*")
+"""A ``front_matter_fields`` entry: keys joined by ``.``, ``[]`` after a key whose value is a
+list of mappings (``images[].caption``). A path ending at a list of strings names the list
+(``tags``), never ``tags[]``; there are no wildcards, so a taxonomy list is translated only
+when named. The one definition of the syntax (``markdown.frontmatter.paths`` reads it)."""
+
+
+def field_path_error(path: str) -> str | None:
+    """Why ``path`` is not a :data:`FIELD_PATH` (a hint for the user), None when it is one."""
+    if FIELD_PATH.fullmatch(path):
+        return None
+    if path.endswith("[]") and FIELD_PATH.fullmatch(path[:-2]):
+        return f"write {path[:-2]!r} for each string of a list"
+    return "expected keys joined by '.', with '[]' after a list of mappings (images[].caption)"
+
+
 DEFAULT_SHORTCODE_PARAMS = ("caption", "title", "alt", "text")
 """Shortcode parameters whose value a reader sees, translated in every shortcode."""
 
@@ -65,6 +83,10 @@ class Extraction:
             if name == shortcode:
                 return params
         return self.shortcode_params
+
+
+DEFAULT_RULES: Final = Extraction()
+"""What is translated when the configuration says nothing."""
 
 
 T = TypeVar("T")
@@ -203,6 +225,20 @@ def _str_list(value: Any, key: str, where: str) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _field_paths(value: Any, where: str) -> tuple[str, ...]:
+    """``front_matter_fields``: each entry a :data:`FIELD_PATH`, none twice."""
+    paths = _str_list(value, "front_matter_fields", where)
+    for index, path in enumerate(paths):
+        problem = field_path_error(path)
+        if problem is not None:
+            raise ConfigError(
+                f"front_matter_fields: {path!r} is not a field path: {problem}", path=where
+            )
+        if path in paths[:index]:
+            raise ConfigError(f"front_matter_fields lists {path!r} twice", path=where)
+    return paths
+
+
 def _dataclass_section(cls: type, raw: Any, key: str, where: str) -> Any:
     _expect(raw, dict, key, where)
     names = {f.name: f for f in dataclasses.fields(cls)}
@@ -242,9 +278,7 @@ def parse_config(
     if "target_languages" in raw:
         values["target_languages"] = _str_list(raw["target_languages"], "target_languages", where)
     if "front_matter_fields" in raw:
-        values["front_matter_fields"] = _str_list(
-            raw["front_matter_fields"], "front_matter_fields", where
-        )
+        values["front_matter_fields"] = _field_paths(raw["front_matter_fields"], where)
     known = {engine.name: engine for engine in engines}
     names = (AUTO_ENGINE, *known)
     table = raw.get("engines", {})

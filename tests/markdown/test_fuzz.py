@@ -14,6 +14,7 @@ Set ``POSTLOC_FUZZ_EXAMPLES=5000`` for a longer, random search on a workstation.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 
 import polib
@@ -155,6 +156,39 @@ def test_generated_posts_as_str(text: str) -> None:
 def test_markdown_soup_with_every_character(data: bytes) -> None:
     """The whole alphabet: what ``test_markdown_soup`` leaves out until the bugs are fixed."""
     through_the_stages(data)
+
+
+SITE_PIECES = (
+    "{{< ", "{{% ", " >}}", " %}}", "/>}}", "{% ", " %}", "{{ ", " }}", "{: ", "{#", "}", "{",
+    '"', "`", "\\", "/* ", " */", "raw", "endraw", "highlight", "/highlight", "note", "/note",
+    "caption=", 'alt="', "a", " mot ", "\n", "\n\n", "\r\n", "> ", "- ", "    ", "[x](", ")", "|",
+)  # fmt: skip
+"""Pieces of site tags (shortcodes, Liquid, attribute lists) that fit together badly."""
+
+
+@fuzz(200)
+@given(st.lists(st.sampled_from(SITE_PIECES), max_size=80).map("".join))
+@example("{{< x")
+@example("Un {{< jamais fermé\n\nSuite.\n")
+@example("{% raw %}\n")
+@example("- {% raw %}\n  a\n{% endraw %}\n")
+@example('{{< figure caption="a\n\nb" >}}\n')
+@example('{{< x caption="\\" >}}\n')
+@example("[x]({{< ref a)\n")
+@example("| {{< a | b >}} |\n|---|\n")
+@example("`{%` et {% y %}\n")
+@example("{{</* a\n")
+@example("# T {#\n")
+def test_site_syntax_soup(text: str) -> None:
+    through_the_stages(text)
+
+
+def test_a_post_full_of_unclosed_openers_is_read_in_linear_time() -> None:
+    text = "".join(f"{opener} mot " for opener in ("{{<", "{%", "{{", "{:", "{% raw %}") * 20_000)
+    start = time.perf_counter()
+    post = parse_post(text, PATH)
+    segment_post(post)
+    assert time.perf_counter() - start < 30
 
 
 # --- what the fuzzing found, one example each ---------------------------------------------------

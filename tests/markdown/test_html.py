@@ -114,3 +114,16 @@ def test_front_matter_values_are_optional_and_ignored_when_not_text():
 def test_deterministic():
     args = dict(lang="es", title="Título", front_matter={"date": "2025-09-06"})
     assert render_page(BODY, **args) == render_page(BODY, **args)
+
+
+def test_site_tags_show_as_escaped_text_and_their_code_as_code() -> None:
+    body = (
+        'Voir {{< abbr title="<script>" >}} et [la FAQ]({{< ref "faq.md" >}}).\n\n'
+        '{{< figure src="a.png" >}}\n\n{% highlight html %}\n<b>gras</b>\n{% endhighlight %}\n'
+    )
+    page = render_page(body, lang="en", title="T", front_matter={})
+    assert "<script>" not in page
+    assert "{{&lt; abbr title=&quot;&lt;script&gt;&quot; &gt;}}" in page
+    assert "<p>{{&lt; figure src=&quot;a.png&quot; &gt;}}</p>" in page
+    assert "<pre><code>&lt;b&gt;gras&lt;/b&gt;\n</code></pre>" in page
+    assert ("a", {"href": "%7B%7B%3C%20ref%20%22faq.md%22%20%3E%7D%7D"}) in parse(page).tags

@@ -50,6 +50,13 @@ def test_untranslated_segments_keep_their_source_bytes() -> None:
     )
 
 
+def test_a_translation_identical_to_its_msgid_keeps_the_source_bytes() -> None:
+    text = "> Un  paragraphe\n> sur deux   \n>   lignes\\\n> fin.\n"
+    [segment] = segment_post(parse_post(text, PATH))
+    assert translate(text, {segment.text: segment.text}) == text
+    assert translate(text, {segment.text: f"  {segment.text}\n"}) == text
+
+
 def test_translation_replaces_only_the_span() -> None:
     text = "## Bonjour ##\n\n> - **Texte** en `code`\n\n```\nBonjour\n```\n"
     out = translate(text, {"Bonjour": "Hello", "**Texte** en `code`": "**Text** in `code`"})
@@ -111,9 +118,9 @@ def test_a_translation_cannot_open_another_block(translation: str, expected: str
 @pytest.mark.parametrize("space", ["\xa0", "\u2028", "\u3000"])
 def test_no_escape_after_a_unicode_space_that_already_blocks_the_marker(space: str) -> None:
     text = f"{space}>\nsuite\n"
-    out = translate(text, {"> suite": "> suite"})
-    assert out == f"{space}> suite\n"
-    assert html(out).replace("\n", " ") == html(text).replace("\n", " ")
+    out = translate(text, {"> suite": "> suite."})
+    assert out == f"{space}> suite.\n"
+    assert html(out).replace("\n", " ") == html(text).replace("\n", " ").replace("suite", "suite.")
 
 
 def test_atx_heading_translation_cannot_gain_a_closing_sequence() -> None:
@@ -144,6 +151,59 @@ def test_multi_line_paragraph_in_a_quote_becomes_one_line() -> None:
     text = "> Une\n> deux\n> trois\n\nFin.\n"
     out = translate(text, {"Une deux trois": "One two three"})
     assert out == "> One two three\n\nFin.\n"
+
+
+# -- site tags -----------------------------------------------------------------------
+
+
+def test_a_parameter_value_is_replaced_inside_its_quotes() -> None:
+    text = (
+        '{{< figure src="a.png" caption="Le schéma" >}}\n'
+        "{% include n.html title='Le titre' %}\n"
+        '{{< x text="Un \\"vrai\\" texte" >}}\n'
+    )
+    out = translate(
+        text,
+        {
+            "Le schéma": 'The "big"\nplan %}',
+            "Le titre": "It's the title",
+            'Un \\"vrai\\" texte': 'A \\"real\\" text',
+        },
+    )
+    assert out == (
+        '{{< figure src="a.png" caption="The “big” plan % }" >}}\n'
+        "{% include n.html title='It’s the title' %}\n"
+        '{{< x text="A \\"real\\" text" >}}\n'
+    )
+    assert [s.text for s in segment_post(parse_post(out, PATH))] == [
+        "The “big” plan % }",
+        "It’s the title",
+        'A \\"real\\" text',
+    ]
+
+
+@pytest.mark.parametrize("prefix", ["", "> ", "- ", "1. "])
+def test_a_multi_line_tag_keeps_its_bytes_in_a_translated_paragraph(prefix: str) -> None:
+    indent = " " * len(prefix) if prefix[:1] != ">" else "> "
+    tag = f'{{{{< bouton href="/contact/"\n{indent}  text="Écrivez-moi" >}}}}'
+    text = f"{prefix}Un {tag} ici\n{indent}et là.\n"
+    [segment] = segment_post(parse_post(text, PATH))
+    out = translate(text, {segment.text: segment.text.replace("ici et là", "here and there")})
+    assert out == f"{prefix}Un {tag} here and there.\n"
+
+
+def test_a_multi_line_tag_keeps_crlf() -> None:
+    text = 'Un {{< b h="/c/"\r\n  t="É" >}} ici.\r\n'
+    out = translate(
+        text.encode(), {'Un {{< b h="/c/"\n  t="É" >}} ici.': 'A {{< b h="/c/"\n  t="É" >}} here.'}
+    )
+    assert out == 'A {{< b h="/c/"\r\n  t="É" >}} here.\r\n'
+
+
+def test_a_translated_line_cannot_become_a_line_of_tags() -> None:
+    out = translate("Paragraphe.\n", {"Paragraphe.": "Texte\\\n{{< x >}} {: .y}"})
+    assert out == "Texte\\\n    {{< x >}} {: .y}\n"
+    assert html(out).count("<p>") == 1
 
 
 def test_bad_indexes_and_overlapping_segments_are_refused() -> None:

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from md_strategies import inline_line
-from postloc.mt.markup.protection import Protected, protect, restore
+from postloc.config import Extraction
+from postloc.mt.markup.protection import Protected, Restored, protect, restore
 from postloc.mt.markup.skeleton import Atom
 
 SAMPLE = (
@@ -65,8 +66,21 @@ ATOMS = st.one_of(
             "[",
             "]",
             "(",
+            '{{< icon "check" >}}',
+            '{{< figure src="a.png" caption="Le schéma" >}}',
+            "{{% note %}}",
+            "{{% /note %}}",
+            "{% post_url 2025-08-01-x %}",
+            "{{ site.title }}",
+            "{: .accent}",
+            "{{</* figure */>}}",
+            "{{< non fermé",
+            "%}",
+            '{{< b h="/c/"\n  text="Écrivez" >}}',
         ]
     ),
+    WORDS.map(lambda w: f'[{w}]({{{{< ref "a b.md" >}}}})'),
+    WORDS.map(lambda w: f'{{{{< abbr title="{w}" >}}}}'),
 )
 PIECE = st.recursive(st.one_of(WORDS, ATOMS), _wrapped, max_leaves=6)
 SEPARATOR = st.sampled_from(["", " ", " ", "  "])
@@ -251,6 +265,105 @@ def test_brackets_an_engine_adds_are_not_links() -> None:
     restored = restore(protected, '[à <s id="1">ƀ</s> ç ~]')
     assert restored.text == "[à ~~ƀ~~ ç ~]"
     assert not restored.damaged
+
+
+# -- site tags and images ----------------------------------------------------------------
+
+SITE = (
+    'Voir la [FAQ]({{< ref "posts/faq.md" >}}) et le {{< abbr title="Langage de balisage" >}}'
+    "HTML{{< /abbr >}}, {% post_url 2025-08-01-migration %}, {{ site.title }}, *mot*{: .accent}, "
+    '{{% note %}}Texte **gras**{{% /note %}} et ![le logo de Hugo](images/logo.png "Le logo").'
+)
+MARKERS = ("{{<", "{{%", "{%", "{:", "}}", "%}", "images/logo.png", "Le logo", "posts/faq")
+
+
+@pytest.mark.parametrize("style", ["html", "plain"])
+def test_engines_never_see_site_tags_or_image_paths(style: str) -> None:
+    protected = protect(SITE, style)  # type: ignore[arg-type]
+    for marker in MARKERS:
+        assert marker not in protected.engine_text
+    for words in ("FAQ", "Langage de balisage", "HTML", "Texte", "gras", "le logo de Hugo"):
+        assert words in protected.engine_text
+    assert restore(protected, protected.engine_text) == Restored(SITE, False)
+
+
+def test_html_rendering_of_tags_values_and_images() -> None:
+    text = 'a {{< x text="Un mot" >}}b{{< /x >}} ![alt](p.png) {: .c}'
+    assert protect(text, "html").engine_text == (
+        'a <code id="1"></code>Un mot<code id="2"></code>b<code id="3"></code> '
+        '<span id="4">alt</span> <code id="5"></code>'
+    )
+    assert protect(text, "plain").engine_text == "a ⟦1⟧Un mot⟦2⟧b⟦3⟧ ![alt]⟦4⟧ ⟦5⟧"
+
+
+@pytest.mark.parametrize(("style", "engine"), [("html", _upper_html), ("plain", _upper_plain)])
+def test_translating_engine_keeps_every_tag_byte_for_byte(style: str, engine: object) -> None:
+    restored = restore(protect(SITE, style), engine(protect(SITE, style).engine_text))  # type: ignore[arg-type, operator]
+    assert restored.text == (
+        'VOIR LA [FAQ]({{< ref "posts/faq.md" >}}) ET LE {{< abbr title="LANGAGE DE BALISAGE" >}}'
+        "HTML{{< /abbr >}}, {% post_url 2025-08-01-migration %}, {{ site.title }}, "
+        "*MOT*{: .accent}, {{% note %}}TEXTE **GRAS**{{% /note %}} ET "
+        '![LE LOGO DE HUGO](images/logo.png "Le logo").'
+    )
+    assert not restored.damaged
+
+
+@pytest.mark.parametrize("style", ["html", "plain"])
+def test_a_translated_value_stays_inside_its_quotes(style: str) -> None:
+    protected = protect('Le {{< abbr title="Un « vrai » titre" >}}x{{< /abbr >}}.', style)  # type: ignore[arg-type]
+    output = protected.engine_text.replace("Un « vrai » titre", 'A "real"\ntitle %}')
+    restored = restore(protected, output.replace("Le", "The"))
+    assert restored.text == 'The {{< abbr title="A “real” title % }" >}}x{{< /abbr >}}.'
+    assert not restored.damaged
+
+
+def test_translated_parameters_follow_the_rules() -> None:
+    text = '{{< details summary="Cliquez ici" >}} et {{< figure caption="Légende" >}}'
+    assert "Cliquez" not in protect(text, "html").engine_text
+    rules = Extraction(shortcode_params_by_name=(("details", ("summary",)), ("figure", ())))
+    protected = protect(text, "html", rules)
+    assert "Cliquez ici" in protected.engine_text and "Légende" not in protected.engine_text
+    restored = restore(protected, protected.engine_text.replace("Cliquez ici", "Click here"))
+    assert (
+        restored.text == '{{< details summary="Click here" >}} et {{< figure caption="Légende" >}}'
+    )
+
+
+@pytest.mark.parametrize("style", ["html", "plain"])
+def test_a_final_heading_id_is_kept_out_and_put_back_last(style: str) -> None:
+    protected = protect("Les étapes {#etapes .important}", style)  # type: ignore[arg-type]
+    assert protected.engine_text == "Les étapes"
+    restored = restore(protected, "[The steps.]")
+    assert (restored.text, restored.damaged) == ("[The steps.] {#etapes .important}", False)
+
+
+@pytest.mark.parametrize(
+    ("style", "output", "problem"),
+    [
+        ("html", 'see <code id="1"></code>', "lost site tag {{< /x >}}"),
+        ("plain", "see ⟦1⟧", "lost site tag {{< /x >}}"),
+        ("plain", "see ⟦1⟧ ⟦2⟧ ⟦2⟧", "duplicated site tag {{< /x >}}"),
+    ],
+)
+def test_a_lost_or_doubled_tag_is_damage(style: str, output: str, problem: str) -> None:
+    protected = protect("voir {{< x >}}{{< /x >}}", style)  # type: ignore[arg-type]
+    restored = restore(protected, output)
+    assert restored.damaged and problem in restored.problems
+
+
+@pytest.mark.parametrize("style", ["html", "plain"])
+def test_an_image_whose_alt_text_an_engine_drops_is_damage(style: str) -> None:
+    protected = protect("Une ![image](p.png) ici", style)  # type: ignore[arg-type]
+    restored = restore(protected, "An here")
+    assert restored.damaged and "lost image ![…](p.png)" in restored.problems
+
+
+def test_an_unclosed_tag_is_text_but_its_opener_is_hidden() -> None:
+    protected = protect("Un {{< jamais fermé et %} ici", "plain")
+    assert protected.engine_text == "Un ⟦1⟧ jamais fermé et ⟦2⟧ ici"
+    assert restore(protected, "A ⟦1⟧ never closed and ⟦2⟧ here").text == (
+        "A {{< never closed and %} here"
+    )
 
 
 def test_text_that_would_not_rebuild_exactly_is_kept_and_flagged() -> None:

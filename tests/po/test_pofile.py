@@ -534,3 +534,83 @@ def test_fast_reader_never_accepts_what_the_line_parser_refuses(
             cut = where % (len(lines[at]) + 1)
             lines[at] = lines[at][:cut] + piece + lines[at][cut:]
     _assert_fast_agrees("\n".join(lines))
+
+
+# --- references to files with spaces in their names --------------------------------------------
+
+SPACED = [
+    "source_posts/IA & Java : du prompt au logiciel.md",
+    "source_posts/Chapitre : 3 étapes.md",
+    "content/posts/Déc 2025 - notes de version.md",
+]
+
+
+def test_msgcat_0_21_mangles_a_reference_with_raw_spaces(tmp_path: Path) -> None:
+    """Why postloc does not write the name as it is: gettext 0.21 splits a reference line at
+    spaces, so a name referenced twice loses its repeated words, and ``Chapitre : 3`` reads
+    as line 3 of ``Chapitre``. gettext 0.22's U+2068…U+2069 quoting is split the same way."""
+    head = dump_po(catalogue())
+    raw = head + '\n#: a b.md:3 a b.md:7\n#: Chapitre : 3 x.md:1\nmsgid "a"\nmsgstr ""\n'
+    assert "#: a b.md:3 b.md:7 Chapitre:3 x.md:1\n" in msgcat_text(raw, tmp_path)
+    isolated = head + '\n#: \u2068a b.md\u2069:3 \u2068a b.md\u2069:7\nmsgid "a"\nmsgstr ""\n'
+    assert "#: \u2068a b.md\u2069:3 b.md\u2069:7\n" in msgcat_text(isolated, tmp_path)
+
+
+def test_references_with_spaces_survive_msgcat_and_read_back(tmp_path: Path) -> None:
+    entries = [
+        polib.POEntry(msgid=f"t{n}", msgstr="", occurrences=[(name, "3"), (name, "17")])
+        for n, name in enumerate(SPACED)
+    ]
+    entries.append(
+        polib.POEntry(msgid="long", msgstr="", occurrences=[(SPACED[0], str(n)) for n in range(9)])
+    )
+    text = dump_po(catalogue(*entries))
+    assert "#: source_posts/IA\u00a0&\u00a0Java\u00a0:\u00a0du\u00a0prompt\u00a0au" in text
+    long_lines = text.split('msgid "t2"')[1].split('msgid "long"')[0].splitlines()
+    assert len([line for line in long_lines if line.startswith("#:")]) == 9  # one a line
+    assert msgcat_text(text, tmp_path) == text
+    msgfmt_check(text, tmp_path)
+    again = read_po(text, "x.po")
+    assert fields(again) == fields(catalogue(*entries))
+    assert again.find("t1").occurrences == [(SPACED[1], "3"), (SPACED[1], "17")]
+
+
+def test_a_tab_in_a_file_name_is_written_as_a_no_break_space() -> None:
+    text = dump_po(catalogue(polib.POEntry(msgid="a", msgstr="", occurrences=[("a\tb.md", "2")])))
+    assert "#: a\u00a0b.md:2\n" in text
+    assert read_po(text, "x.po").find("a").occurrences == [("a b.md", "2")]
+
+
+def test_the_isolates_gettext_0_22_writes_are_read_as_one_name() -> None:
+    text = dump_po(catalogue()) + (
+        "\n#: \u2068source_posts/IA & Java.md\u2069:3 plain.md:4 \u2068sans ligne.md\u2069\n"
+        'msgid "a"\nmsgstr ""\n'
+    )
+    entry = read_po(text, "x.po").find("a")
+    assert entry.occurrences == [
+        ("source_posts/IA & Java.md", "3"),
+        ("plain.md", "4"),
+        ("sans ligne.md", ""),
+    ]
+    assert "#: source_posts/IA\u00a0&\u00a0Java.md:3 plain.md:4 sans\u00a0ligne.md\n" in dump_po(
+        read_po(text, "x.po")
+    )
+
+
+SPACED_REFERENCE = st.tuples(
+    st.text("abé xyz/._-&:", min_size=1, max_size=40).filter(lambda s: s[0] != "."),
+    st.one_of(st.just(""), st.integers(1, 99999).map(str)),
+)
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(refs=st.lists(SPACED_REFERENCE, min_size=1, max_size=8))
+def test_random_spaced_references_round_trip(refs: list[tuple[str, str]], tmp_path: Path) -> None:
+    po = catalogue(polib.POEntry(msgid="a", msgstr="", occurrences=list(dict.fromkeys(refs))))
+    text = dump_po(po)
+    assert msgcat_text(text, tmp_path) == text
+    assert fields(read_po(text, "x.po")) == fields(po)

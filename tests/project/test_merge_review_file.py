@@ -14,6 +14,8 @@ import pytest
 from helpers import make_project, run, snapshot
 
 SLUG = "coalition-des-volontaires-paris"
+FAQ_POST = "aide/questions-frequentes"
+"""The FAQ's identity: its path in the posts folder, made a safe name."""
 FAQ = """\
 ---
 title: Questions fréquentes
@@ -28,9 +30,11 @@ Parce que nos lecteurs parlent plusieurs langues.
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """The sample post and a FAQ whose file name is not its slug (``slug: faq``)."""
+    """The sample post and a FAQ in a section, with spaces and accents in its file name and
+    a URL ``slug: faq`` (neither names its catalogue)."""
     root = make_project(tmp_path / "site")
-    (root / "source_posts" / "questions-frequentes.md").write_text(FAQ, encoding="utf-8")
+    (root / "source_posts" / "aide").mkdir()
+    (root / "source_posts" / "aide" / "Questions fréquentes.md").write_text(FAQ, encoding="utf-8")
     assert run(root, "sync").exit_code == 0
     return root
 
@@ -72,33 +76,39 @@ def test_corrections_1_po_goes_to_the_post_its_references_name(
     assert merged is not None and merged.msgstr == "Revisado por Ana" and not merged.flags
 
 
-def test_faq_1_po_is_read_through_the_posts_own_slug(project: Path, tmp_path: Path) -> None:
-    file, reviewed = reviewer_copy(project, tmp_path, "faq", "faq (1).po")
+def test_faq_1_po_goes_to_the_nested_post_its_references_name(
+    project: Path, tmp_path: Path
+) -> None:
+    """polib (like translate-toolkit) reads the no-break spaces of ``#: source_posts/aide/
+    Questions fréquentes.md:5`` as separators and saves plain spaces: still found."""
+    file, reviewed = reviewer_copy(project, tmp_path, FAQ_POST, "faq (1).po")
+    assert "#: source_posts/aide/Questions fréquentes.md:" in file.read_text(encoding="utf-8")
     before = catalogue(project, SLUG).read_bytes()
     summary = merge(project, file)
-    assert (summary["post"], summary["found_by"]) == ("faq", "references")
-    assert polib.pofile(str(catalogue(project, "faq"))).find(reviewed).msgstr == "Revisado por Ana"
+    assert (summary["post"], summary["found_by"]) == (FAQ_POST, "references")
+    merged = polib.pofile(str(catalogue(project, FAQ_POST))).find(reviewed)
+    assert merged.msgstr == "Revisado por Ana"
     assert catalogue(project, SLUG).read_bytes() == before
 
 
 def test_without_references_the_project_id_version_names_the_post(
     project: Path, tmp_path: Path
 ) -> None:
-    file, _ = reviewer_copy(project, tmp_path, "faq", "corrections (1).po")
+    file, _ = reviewer_copy(project, tmp_path, FAQ_POST, "corrections (1).po")
     po = polib.pofile(str(file))
     for entry in po:
         entry.occurrences = []  # e.g. saved with msgcat --no-location
     po.save(str(file))
-    assert po.metadata["Project-Id-Version"] == "faq"
+    assert po.metadata["Project-Id-Version"] == FAQ_POST
     summary = merge(project, file)
-    assert (summary["post"], summary["found_by"]) == ("faq", "Project-Id-Version")
+    assert (summary["post"], summary["found_by"]) == (FAQ_POST, "Project-Id-Version")
     assert summary["counts"]["reviewed"] == 1
 
 
 def test_post_option_overrides_what_the_file_says(project: Path, tmp_path: Path) -> None:
     file, _ = reviewer_copy(project, tmp_path, SLUG, "corrections (1).po")
-    summary = merge(project, file, "--post", "faq")
-    assert (summary["post"], summary["found_by"]) == ("faq", "--post")
+    summary = merge(project, file, "--post", "aide/Questions fréquentes.md")
+    assert (summary["post"], summary["found_by"]) == (FAQ_POST, "--post")
     assert summary["counts"]["reviewed"] == summary["counts"]["came_back_fuzzy"] == 0
     assert summary["counts"]["unknown"] == len([e for e in polib.pofile(str(file)) if e.msgid])
     assert not summary["written"]
@@ -109,7 +119,7 @@ def test_a_file_naming_several_posts_is_one_error_listing_them(
 ) -> None:
     file, _ = reviewer_copy(project, tmp_path, SLUG, "corrections (1).po")
     po = polib.pofile(str(file))
-    for entry in polib.pofile(str(catalogue(project, "faq"))):
+    for entry in polib.pofile(str(catalogue(project, FAQ_POST))):
         if entry.msgid:
             po.append(entry)  # two catalogues concatenated (msgcat a.po b.po)
     po.save(str(file))
@@ -117,8 +127,8 @@ def test_a_file_naming_several_posts_is_one_error_listing_them(
     result = run(project, "merge-review", str(file), "--lang", "es")
     assert result.exit_code == 1
     assert result.stderr == (
-        f"postloc: error: {file}: its #: references name several posts ({SLUG}, faq); "
-        "choose one with --post SLUG\n"
+        f"postloc: error: {file}: its #: references name several posts ({FAQ_POST}, {SLUG}); "
+        "choose one with --post POST\n"
     )
     assert snapshot(project) == before
 
@@ -137,7 +147,7 @@ def test_a_file_naming_no_post_is_one_error_listing_the_candidates(
     assert result.stderr == (
         f"postloc: error: {file}: the file names no post: none of its #: references is a post "
         "in source_posts/ and its Project-Id-Version 'PACKAGE VERSION' names no 'es' catalogue; "
-        f"choose one with --post SLUG: {SLUG}, faq\n"
+        f"choose one with --post POST: {FAQ_POST}, {SLUG}\n"
     )
     po.metadata["Project-Id-Version"] = ""
     for entry in po:

@@ -142,7 +142,11 @@ def test_a_fresh_clone_adopts_exports_identical_to_what_postloc_writes(tmp_path:
     assert not (root / "build/en/autre.md").exists()
 
 
-def test_export_never_writes_into_the_posts_folder(tmp_path: Path) -> None:
+def test_exports_named_as_translations_go_beside_their_sources_and_are_never_read(
+    tmp_path: Path,
+) -> None:
+    """Hugo's translation by file name (``output_dir`` = the posts folder, ``{slug}.{lang}.md``):
+    the exports are written beside the sources, and never read back as French posts."""
     config = PSEUDO_CONFIG.replace(
         "[engines]", '[export]\nfilename = "{slug}.{lang}.md"\n\n[engines]'
     )
@@ -156,7 +160,32 @@ def test_export_never_writes_into_the_posts_folder(tmp_path: Path) -> None:
     )
     result = run(root, "sync")
     assert result.exit_code == 0, result.stderr
-    assert "not written: source_posts/billet.en.md (is in the posts folder" in result.stderr
+    names = ["autre.en.md", "autre.md", "billet.en.md", "billet.md"]
+    assert sorted(p.name for p in (root / "source_posts").iterdir()) == names
+    assert (root / "source_posts/billet.md").read_text(encoding="utf-8") == POSTS["billet.md"]
+    again = run(root, "-v", "sync")
+    assert again.exit_code == 0, again.stderr
+    assert "not read: source_posts/billet.en.md (exported by postloc" in again.stderr
+    templates = sorted(p.name for p in (root / "locales/templates").iterdir())
+    assert templates == ["autre.pot", "billet.pot"]
+
+
+def test_export_never_writes_where_a_source_post_would_be_read(tmp_path: Path) -> None:
+    """``{slug}-{lang}.md`` in the posts folder would be read as a French post next time."""
+    config = PSEUDO_CONFIG.replace(
+        "[engines]", '[export]\nfilename = "{slug}-{lang}.md"\n\n[engines]'
+    )
+    root = make_project(
+        tmp_path / "site",
+        config.replace(
+            'target_languages = ["en", "es", "ca", "eo"]',
+            'target_languages = ["en"]\noutput_dir = "source_posts"',
+        ),
+        POSTS,
+    )
+    result = run(root, "sync")
+    assert result.exit_code == 0, result.stderr
+    assert "not written: source_posts/billet-en.md (is in the posts folder" in result.stderr
     assert sorted(p.name for p in (root / "source_posts").iterdir()) == ["autre.md", "billet.md"]
 
 

@@ -154,3 +154,44 @@ def test_find_renames_rule(tmp_path: Path) -> None:
     assert [(r.old, r.new, r.share) for r in found] == [("billet", "b", 1.0)]
     # "autre" has catalogues already: it is an existing post, not a renamed one
     assert find_renames(project, {"autre": template(len(texts))}, live) == []
+
+
+def test_catalogues_named_after_a_front_matter_slug_are_carried_over(tmp_path: Path) -> None:
+    """Before identities were paths, ``slug: ancien`` in ``billet.md`` named its catalogues
+    ``ancien.po``: such a project keeps its translations, now under the file's name."""
+    root = synced(tmp_path)
+    msgid = review_first(root, "billet")
+    for lang in ("en", "es", "ca", "eo"):
+        folder = root / f"locales/{lang}/LC_MESSAGES"
+        (folder / "billet.po").rename(folder / "ancien.po")
+    (root / "locales/templates/billet.pot").rename(root / "locales/templates/ancien.pot")
+    post = root / "source_posts/billet.md"
+    post.write_text(post.read_text("utf-8").replace("---\n", "---\nslug: ancien\n", 1), "utf-8")
+    result = run(root, "sync")
+    assert result.exit_code == 0, result.stderr
+    assert "renamed: ancien → billet, catalogues carried over" in result.stderr
+    assert reviewed_msgstr(root, "billet", msgid) == msgid.replace("Paragraphe", "Párrafo revisado")
+    assert not list((root / "locales").rglob("ancien.*"))
+    assert run(root, "sync", "--check").exit_code == 0
+
+
+def test_a_post_moved_into_a_section_keeps_its_catalogues(tmp_path: Path) -> None:
+    """Moved twice: into ``2025/septembre/``, then out again; the folders it leaves empty
+    under ``locales/`` go, the catalogues follow."""
+    root = synced(tmp_path)
+    msgid = review_first(root, "billet")
+    section = root / "source_posts/2025/Septembre"
+    section.mkdir(parents=True)
+    (root / "source_posts/billet.md").rename(section / "billet.md")
+    result = run(root, "sync")
+    assert result.exit_code == 0, result.stderr
+    assert "renamed: billet → 2025/septembre/billet, catalogues carried over" in result.stderr
+    assert reviewed_msgstr(root, "2025/septembre/billet", msgid) is not None
+    assert (root / "build/es/2025/septembre/billet.md").is_file()
+    (section / "billet.md").rename(root / "source_posts/billet.md")
+    result = run(root, "sync")
+    assert result.exit_code == 0, result.stderr
+    assert "renamed: 2025/septembre/billet → billet, catalogues carried over" in result.stderr
+    assert reviewed_msgstr(root, "billet", msgid) is not None
+    assert not (root / "locales/es/LC_MESSAGES/2025").exists()
+    assert not (root / "locales/templates/2025").exists()

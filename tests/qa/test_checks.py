@@ -7,6 +7,7 @@ import json
 import polib
 import pytest
 
+from postloc.config import Extraction
 from postloc.po.state import DAMAGED_FLAG, MachineNote, output_digest
 from postloc.qa.checks import Issue, check_catalogue, check_entry, count_errors, issues_to_json
 from postloc.qa.rules import CHECKS
@@ -71,6 +72,14 @@ CASES = [
     ("untranslated", "Paris comme symbole", "Paris as a symbol", "Paris comme symbole", "heading"),
     ("untranslated", "Une belle journée", "A fine day", "Une belle journée", "title"),
     ("raw-html", "Un texte.", "A text.", "A <script>alert(1)</script> text.", "paragraph"),
+    (
+        "html-markup",
+        'Mon chat <a href="/chat">dort</a>.',
+        'My cat <a href="/chat">sleeps</a>.',
+        'My cat <a href="/chat" onclick="x()">sleeps</a>.',
+        "html",
+    ),
+    ("html-markup", "Un <em>chat</em>.", "A <em>cat</em>.", "A <em>cat</em><script>x</script>.", "html"),
     ("raw-html", "Un texte.", "A text.", '<div onclick="x()">A text.</div>', "paragraph"),
     ("raw-html", "Un texte.", "A text.", "A <img src=x onerror=alert(1)> text.", "paragraph"),
     (
@@ -90,6 +99,50 @@ CASES = [
     ),
     ("unsafe-url", "Un lien.", "A link.", "A [link](&#106;avascript:alert(1)).", "paragraph"),
     ("unsafe-url", "Un lien.", "A link.", 'A <a href="vbscript:x">link</a>.', "paragraph"),
+    (
+        "site-tags",
+        'Voir {{< figure src="a.png" caption="Le schéma" >}} ici.',
+        'See {{< figure src="a.png" caption="The “diagram”" >}} here.',
+        'See {{< figura src="a.png" caption="The diagram" >}} here.',
+        "paragraph",
+    ),
+    (
+        "site-tags",
+        'Lire la [suite]({{< relref "posts/hugo/_index.md" >}}).',
+        'Read [more]({{< relref "posts/hugo/_index.md" >}}).',
+        'Read [more]({{< relref "puestos/hugo/_index.md" >}}).',
+        "paragraph",
+    ),
+    (
+        "site-tags",
+        "L'ancien [billet]({% post_url 2025-08-01-migration %}) et {% include note.html %}.",
+        "The old [post]({% post_url 2025-08-01-migration %}) and {% include note.html %}.",
+        "The old [post]({% place_url 2025-08-01-migration %}) and {% include Note.html %}.",
+        "paragraph",
+    ),
+    (
+        "site-tags",
+        "Bienvenue sur {{ site.title }}.",
+        "Welcome to {{ site.title }}.",
+        "Welcome to {{ site.titre }}.",
+        "paragraph",
+    ),
+    (
+        "site-tags",
+        "Un *mot*{: .accent} ici.",
+        "A *word*{: .accent} here.",
+        "A *word*{: .acento} here.",
+        "paragraph",
+    ),
+    ("site-tags", "Les étapes {#etapes}", "The steps {#etapes}", "The steps {#steps}", "heading"),
+    (
+        "site-tags",
+        "Le {{</* figure */>}} brut.",
+        "The {{</* figure */>}} raw.",
+        "The {{‹/* figure */>}} raw.",
+        "paragraph",
+    ),
+    ("newline", "Une légende", "A caption", "A\ncaption", "shortcode-param"),
     ("empty", "Bonjour.", "Hello.", "   ", "paragraph"),
     ("newline", "Un titre", "A title", "A\ntitle", "heading"),
     ("newline", "Une cellule", "A cell", "A\ncell", "table-cell"),
@@ -107,6 +160,25 @@ def test_every_check_has_a_case():
     produced = {fn.__name__ for fn in CHECKS}
     assert len(produced) == len(CHECKS)
     assert len(covered) == len(CHECKS)
+
+
+def test_site_tags_may_move_and_only_translated_values_change():
+    source = 'Le {{< abbr title="Langage de balisage" >}}HTML{{< /abbr >}} et {{< icon "x" >}}.'
+    moved = 'The {{< icon "x" >}} and {{< abbr title="Markup “language”" >}}HTML{{< /abbr >}}.'
+    assert names(source, moved) == []
+    damaged = 'The {{< icon "y" >}} and {{< abbr title="Markup" >}}HTML{{< /abbr >}}.'
+    [finding] = [f for f in check_entry(source, damaged, kind="paragraph", lang="en")]
+    assert finding.check == "site-tags" and finding.severity == "error"
+    assert "'{{< icon \"x\" >}}'" in finding.message and "'{{< icon \"y\" >}}'" in finding.message
+
+
+def test_translated_parameters_follow_the_configuration():
+    source = '{{< details summary="Cliquez ici" >}}Texte{{< /details >}} caché.'
+    target = '{{< details summary="Click here" >}}Text{{< /details >}} hidden.'
+    assert "site-tags" in names(source, target)
+    rules = Extraction(shortcode_params_by_name=(("details", ("summary",)),))
+    found = check_entry(source, target, kind="paragraph", lang="en", rules=rules)
+    assert [f.check for f in found] == []
 
 
 def test_damaged_flag_is_an_error():

@@ -66,6 +66,43 @@ def test_new_raw_html_and_new_blocks_fail() -> None:
     assert any(p.startswith("block structure differs") for p in problems)
 
 
+SITE = """\
+Voir la [suite]({{< ref "posts/suite.md" >}}) et {{< icon "check" >}}.
+
+{{< figure src="a.png" caption="Le schéma" >}}
+{: .lead}
+
+{% highlight ruby %}
+puts "Bonjour"
+{% endhighlight %}
+"""
+
+
+def test_site_tags_must_come_out_as_they_went_in() -> None:
+    translated = SITE.replace("Voir la [suite]", "See [more]").replace("Le schéma", "The “plan”")
+    assert compare_bodies(SITE, translated) == []
+    for damaged in (
+        SITE.replace('{{< icon "check" >}}', '{{< icono "check" >}}'),
+        SITE.replace('"posts/suite.md"', '"puestos/suite.md"'),
+        SITE.replace('src="a.png"', 'src="b.png"'),
+        SITE.replace("{: .lead}", "{: .plomo}"),
+        SITE.replace('puts "Bonjour"', 'puts "Hola"'),
+    ):
+        problems = compare_bodies(SITE, damaged)
+        assert any(p.startswith("site tags differ from the source") for p in problems), damaged
+
+
+def test_export_falls_back_from_a_translation_that_damages_a_tag() -> None:
+    post = parse_post('Un {{< icon "check" >}} vert.\n\nFin.\n', "source_posts/b.md")
+    po = polib.POFile()
+    po.append(polib.POEntry(msgid='Un {{< icon "check" >}} vert.', msgstr="A {{< icono >}} green."))
+    po.append(polib.POEntry(msgid="Fin.", msgstr="End."))
+    outcome = export_post(post, segment_post(post), po, "es", min_translated=0.0)
+    assert [u.msgid for u in outcome.unsafe] == ['Un {{< icon "check" >}} vert.']
+    assert outcome.text is not None and 'Un {{< icon "check" >}} vert.' in outcome.text
+    assert "End." in outcome.text
+
+
 def test_front_matter_that_does_not_read_back_fails() -> None:
     """Attack 11: ``title: Título<TAB>X`` is refused by YAML readers."""
     problems = check_document(BODY, exported(BODY, title="Título\tX"), "es.md")
@@ -215,6 +252,8 @@ def test_plain_text_refuses_what_can_make_markup() -> None:
         "2) deux",
         " espace",
         "a\nb",
+        "{{< x >}}",
+        "a }} b",
         "",
     ):
         assert not plain_text(text), text

@@ -26,7 +26,14 @@ from postloc.cli.options import (
     pass_state,
     project_locked,
 )
-from postloc.cli.output import Reporter, emit_json, progress_bars, report_export, report_writes
+from postloc.cli.output import (
+    Reporter,
+    emit_json,
+    progress_bars,
+    report_export,
+    report_not_read,
+    report_writes,
+)
 from postloc.config import CONFIG_NAME
 from postloc.errors import PostlocError
 
@@ -87,10 +94,14 @@ def init(state: State) -> None:
 
 
 @main.command()
-@click.argument("slugs", nargs=-1)
+@click.argument("slugs", nargs=-1, metavar="[POST]...")
 @pass_state
 def extract(state: State, slugs: tuple[str, ...]) -> None:
-    """Posts → templates (locales/templates/<slug>.pot)."""
+    """Posts → templates (locales/templates/<post>.pot).
+
+    A POST is named by its identity, its path in the posts folder without the extension
+    (posts/hugo/faq), or by its file (posts/hugo/faq.md).
+    """
     from postloc.project.stages import extract as run
 
     project = state.project()
@@ -218,6 +229,7 @@ def sync(
     if as_json:
         emit_json(result.to_json(project))
         return
+    report_not_read(state.reporter, result.not_sources, listed=False)
     report_writes(state.reporter, project, "template", result.extract)
     report_writes(state.reporter, project, "catalogue", result.update)
     state.reporter.notice(
@@ -241,9 +253,11 @@ def status(state: State, langs: tuple[str, ...], as_json: bool, fail_under: floa
     """Per post and language: reviewed / machine / human fuzzy / untranslated / obsolete.
 
     Catalogues whose post is gone are listed after the table (--json: rows with
-    "orphan": true), never counted; delete such a file to drop its translations.
+    "orphan": true), never counted; delete such a file to drop its translations. So are the
+    Markdown files of the posts folder that are not source posts, with the reason (--json:
+    objects with "not_read": true, "file" and "reason").
     """
-    from postloc.project.review import orphaned_catalogues, status_rows
+    from postloc.project.review import not_read, orphaned_catalogues, status_rows
     from postloc.review.status import (
         NO_POSTS,
         StatusRow,
@@ -256,6 +270,7 @@ def status(state: State, langs: tuple[str, ...], as_json: bool, fail_under: floa
     project = state.project()
     rows = status_rows(project, langs)
     orphans = orphaned_catalogues(project, langs)
+    skipped = not_read(project)
     if as_json:
         emit_json(
             rows_to_json(rows)
@@ -269,6 +284,7 @@ def status(state: State, langs: tuple[str, ...], as_json: bool, fail_under: floa
                 )
                 for o in orphans
             ]
+            + [{"not_read": True, "file": s.name, "reason": s.reason} for s in skipped]
         )
     elif not rows:
         click.echo(NO_POSTS)
@@ -277,6 +293,7 @@ def status(state: State, langs: tuple[str, ...], as_json: bool, fail_under: floa
     if not as_json:
         for orphan in orphans:
             state.reporter.notice(orphan.describe(project))
+        report_not_read(state.reporter, skipped, listed=True)
     failure = fail_under_error(rows, fail_under) if fail_under is not None else None
     if failure:
         raise PostlocError(failure)
@@ -327,8 +344,9 @@ def compile_(state: State, langs: tuple[str, ...], use_fuzzy: bool) -> None:
 @click.option(
     "--post",
     "slug",
-    metavar="SLUG",
-    help="Post slug, overriding the one the file's #: references or Project-Id-Version name.",
+    metavar="POST",
+    help="The post (posts/hugo/faq), overriding the one the file's #: references or "
+    "Project-Id-Version name.",
 )
 @json_option
 @pass_state

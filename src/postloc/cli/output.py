@@ -19,7 +19,10 @@ import click
 from postloc.errors import PostlocError
 
 if TYPE_CHECKING:  # types only: `postloc --help` must not import the project layer
+    from collections.abc import Sequence
+
     from postloc.export.post import ExportOutcome
+    from postloc.project.discovery import Skipped
     from postloc.project.layout import Project
     from postloc.project.outputs import ExportReport
     from postloc.project.stages import WriteReport
@@ -94,6 +97,19 @@ def report_writes(
         reporter.notice(f"removed {project.relative(path)} (its post is gone)")
     if not quiet_summary:
         reporter.notice(f"{len(report.written)} {what}(s) written, {report.unchanged} unchanged")
+
+
+def report_not_read(reporter: Reporter, skipped: Sequence[Skipped], *, listed: bool) -> None:
+    """The Markdown files of the posts folder that are not source posts: one line each
+    when ``listed`` (``status``) or with ``-v``, else one line counting them (``sync``)."""
+    if listed or reporter.verbose:
+        for item in skipped:
+            reporter.notice(item.describe())
+    elif skipped:
+        reporter.notice(
+            f"{len(skipped)} Markdown file(s) in the posts folder are not source posts "
+            "(translations, exports); -v lists them"
+        )
 
 
 def report_export(

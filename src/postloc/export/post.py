@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import polib
 
+from postloc.config import DEFAULT_RULES, Extraction
 from postloc.markdown.model import Post, Segment
 from postloc.po.state import State, entry_state
 from postloc.qa.document import check_document
@@ -159,8 +160,10 @@ def export_post(
     policy: ExportPolicy = ExportPolicy(),
     min_translated: float = 0.8,
     fmt: Format = "md",
+    rules: Extraction = DEFAULT_RULES,
 ) -> ExportOutcome:
-    """Build the localized document for one post and language."""
+    """Build the localized document for one post and language; ``rules`` say which shortcode
+    parameters are translated (the document check compares the rest byte for byte)."""
 
     chosen, used = choose_translations(segments, catalogue, policy=policy)
     outcome = _counted(used)
@@ -177,8 +180,9 @@ def export_post(
         for i, shown in chosen.items()
         if not segments[i].in_front_matter
     ]
-    if chosen and check_document(post.text[post.body_start :], text, where, replaced):
-        chosen, unsafe = safe_translations(post, segments, chosen, extra, where)
+    body = post.text[post.body_start :]
+    if chosen and check_document(body, text, where, replaced, rules):
+        chosen, unsafe = safe_translations(post, segments, chosen, extra, where, rules)
         for item in unsafe:
             used[item.msgid] = "fallback"
         outcome = _counted(used, tuple(unsafe))
@@ -227,6 +231,7 @@ def safe_translations(
     chosen: Mapping[int, str],
     extra: Sequence[tuple[str, Any]],
     where: str,
+    rules: Extraction = DEFAULT_RULES,
 ) -> tuple[dict[int, str], list[Unsafe]]:
     """``chosen`` without the translations that make the assembled post fail the document
     check, and those translations (one per msgid, in line order).
@@ -244,7 +249,7 @@ def safe_translations(
         by_msgid.setdefault(segments[index].text, []).append(index)
 
     def problems(keep: Mapping[int, str]) -> list[str]:
-        return check_document(body, rebuild_post(post, segments, keep, extra), where)
+        return check_document(body, rebuild_post(post, segments, keep, extra), where, rules=rules)
 
     kept = dict(chosen)
     unsafe: list[Unsafe] = []

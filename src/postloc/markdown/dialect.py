@@ -1,4 +1,5 @@
-"""The one Markdown dialect postloc reads: CommonMark plus GFM tables and strikethrough.
+"""The one Markdown dialect postloc reads: CommonMark plus GFM tables and strikethrough,
+with site-generator tags (Hugo shortcodes, Liquid, kramdown attribute lists) as markup.
 
 Segmenting, rebuilding, HTML export, markup protection and the QA checks must
 agree on what a post's Markdown means, so every markdown-it parser is built
@@ -27,11 +28,15 @@ def new_parser(
     """A fresh parser of the dialect, for a caller that changes it.
 
     ``options`` update the preset's options; ``kind`` is a MarkdownIt subclass
-    overriding its link hooks.
+    overriding its link hooks. Site tags come from
+    :func:`postloc.markdown.sitesyntax.plugin.site_syntax` (no library reads them: see
+    that module).
     """
     from markdown_it import MarkdownIt
 
-    return (kind or MarkdownIt)(PRESET, options).enable(list(ENABLED_RULES))
+    from postloc.markdown.sitesyntax.plugin import site_syntax
+
+    return (kind or MarkdownIt)(PRESET, options).enable(list(ENABLED_RULES)).use(site_syntax)
 
 
 @functools.cache

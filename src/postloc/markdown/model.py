@@ -20,6 +20,9 @@ SEGMENT_KINDS: Final = (
     "table-cell",
     "blockquote",
     "alt-text",
+    "shortcode-param",
+    "html",
+    "html-attribute",
 )
 """Kinds of segments besides ``front-matter:<key>``: the ``#. type:`` values listed in
 docs/architecture.md ("What becomes a segment")."""
@@ -48,8 +51,8 @@ class Post:
     path: str
     """Path used in PO references: relative to the project root, posix (``source_posts/x.md``)."""
     slug: str
-    """File stem or front matter ``slug:``; validated against the slug pattern
-    (docs/architecture.md, "Files")."""
+    """The post's identity: its path in ``posts_dir`` without the extension, made a safe
+    name (``posts/hugo/faq``); see :mod:`postloc.markdown.slug`."""
     text: str
     """The whole decoded file, BOM removed, line endings exactly as in the file (CRLF kept)."""
     bom: bool

@@ -16,7 +16,7 @@ from postloc.markdown import frontmatter
 from postloc.markdown.dialect import new_parser
 from postloc.markdown.lines import LINE_BREAK, line_number, line_starts, newline_of
 from postloc.markdown.model import Post
-from postloc.markdown.slug import post_slug
+from postloc.markdown.slug import file_identity
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,7 +36,8 @@ _BOM: Final = "\ufeff"
 
 BREAKS_KEY: Final = "postloc_breaks"
 """Key in the ``env`` of :func:`locating_parser`:
-{inline source: {offset of a newline: "soft" | "hard" | "escape"}}."""
+{inline source: {offset of a newline: "soft" | "hard" | "escape" | "tag"}} ("tag": a
+newline inside a site tag, kept as written)."""
 
 BLOCK_STARTS_KEY: Final = "postloc_block_starts"
 """Key in the ``env`` of :func:`locating_parser`: {body line of a paragraph or
@@ -48,8 +49,8 @@ def locating_parser(every_inline: bool = False) -> MarkdownIt:
     """The dialect's parser, also recording what its tokens do not say.
 
     markdown-it keeps no offsets below the line: this variant notes in
-    ``env`` which newlines became soft or hard breaks (``BREAKS_KEY``; a
-    newline absent there sat in a code span, HTML or a link title) and where
+    ``env`` which newlines became soft or hard breaks or sat inside a site tag
+    (``BREAKS_KEY``; a newline absent there sat in a code span, HTML or a link title) and where
     each paragraph-like block's text starts after its container prefix
     (``BLOCK_STARTS_KEY``). Shared; parsing does not change it.
 
@@ -62,9 +63,12 @@ def locating_parser(every_inline: bool = False) -> MarkdownIt:
     from markdown_it.rules_inline.escape import escape
     from markdown_it.rules_inline.newline import newline
 
+    from postloc.markdown.sitesyntax.plugin import INLINE_TAG, inline_tag
+
     md = new_parser()
     md.inline.ruler.at("newline", _recording_breaks(newline, "hard", 0))
     md.inline.ruler.at("escape", _recording_breaks(escape, "escape", 1))
+    md.inline.ruler.at(INLINE_TAG, _recording_tag_newlines(inline_tag))
     md.block.ruler.at("paragraph", _recording_start(paragraph))
     md.block.ruler.at("lheading", _recording_start(lheading))
     if not every_inline:
@@ -109,6 +113,24 @@ def _recording_breaks(rule: InlineRule, kind: str, newline_at: int) -> InlineRul
     return wrapped
 
 
+def _recording_tag_newlines(rule: InlineRule) -> InlineRule:
+    """Wrap the site-tag rule so the newlines inside each tag are recorded as ``tag``."""
+
+    def wrapped(state: StateInline, silent: bool) -> bool:
+        pos = state.pos
+        matched = rule(state, silent)
+        if matched and not silent:
+            newline = state.src.find("\n", pos, state.pos)
+            if newline >= 0:
+                record = state.env.setdefault(BREAKS_KEY, {}).setdefault(state.src, {})
+                while newline >= 0:
+                    record[newline] = "tag"
+                    newline = state.src.find("\n", newline + 1, state.pos)
+        return matched
+
+    return wrapped
+
+
 def _recording_start(rule: BlockRule) -> BlockRule:
     """Wrap a block rule so each block it opens records where its text starts."""
 
@@ -126,7 +148,7 @@ def parse_post(data: bytes | str, path: str, slug: str | None = None) -> Post:
     """Decode and split one post; raise BadPost/BadFrontMatter naming ``path`` on bad input.
 
     ``slug`` is the post's identity when the caller knows it (the project derives it from
-    the file's place in ``posts_dir``); without it, :func:`~postloc.markdown.slug.post_slug`.
+    the file's place in ``posts_dir``); without it, :func:`~postloc.markdown.slug.file_identity`.
 
     Decoding is strict UTF-8 (a BOM is removed and remembered); CRLF and bare
     CR line endings are kept as they are in ``Post.text``. Control characters and
@@ -142,7 +164,7 @@ def parse_post(data: bytes | str, path: str, slug: str | None = None) -> Post:
         raise BadFrontMatter(exc.message, path=path, line=exc.line) from None
     bad = first_forbidden(text)
     if bad is not None:
-        in_front_matter = fences is not None and bad < fences.yaml_end
+        in_front_matter = fences is not None and bad < fences.end
         error = BadFrontMatter if in_front_matter else BadPost
         raise error(describe(text[bad]), path=path, line=line_number(starts, bad))
     if fences is None:
@@ -151,11 +173,11 @@ def parse_post(data: bytes | str, path: str, slug: str | None = None) -> Post:
         body_start = 0
     else:
         mapping = frontmatter.load(text, fences, starts, path)
-        span = (fences.yaml_start, fences.yaml_end)
+        span = (fences.start, fences.end)
         body_start = fences.body_start
     return Post(
         path=path,
-        slug=post_slug(mapping, path) if slug is None else slug,
+        slug=file_identity(path) if slug is None else slug,
         text=text,
         bom=bom,
         front_matter=mapping,

@@ -1,13 +1,14 @@
 """Segments + translations → the localized post text, every untranslated byte kept.
 
 Each translated segment's span is replaced; nothing else is rewritten, so
-code, HTML, list markers, YAML comments and line endings come out as the
-author wrote them. A translation is made safe for where it lands: one line
-(a newline would change block structure) except where Markdown itself reads
-a hard break, ``|`` escaped in table cells, a first character that would
-open another block escaped (``\\-``, ``1\\.``), a later line that could
-interrupt the paragraph indented, and YAML values quoted when plain would
-not read back as the same string.
+code, HTML, site tags, list markers, YAML comments and line endings come out as the
+author wrote them, and a translation identical to its msgid keeps the source bytes. A
+translation is made safe for where it lands: one line (a newline would change block
+structure) except where Markdown itself reads a hard break or a site tag spans lines,
+``|`` escaped in table cells, a first character that would open another block escaped
+(``\\-``, ``1\\.``), a later line that could interrupt the paragraph indented, a shortcode
+parameter value kept inside its quotes, and YAML values quoted when plain would not read
+back as the same string.
 """
 
 from __future__ import annotations
@@ -19,8 +20,11 @@ from typing import Any, Final
 
 from postloc.markdown import frontmatter
 from postloc.markdown.dialect import markdown_parser
+from postloc.markdown.htmlblock import HTML_ATTRIBUTE_KIND, HTML_KIND, html_block_text
 from postloc.markdown.lines import LINE_BREAK
 from postloc.markdown.model import Edit, Post, Segment
+from postloc.markdown.sitesyntax.params import requote
+from postloc.markdown.sitesyntax.scan import scan_tags
 
 _LIST_MARKER: Final = re.compile(r"[-+*]|\d{1,9}[.)]")
 _BLOCK_START: Final = re.compile(
@@ -41,7 +45,7 @@ _DELIMITER_ROW: Final = re.compile(
     rf"[> \t]*(?:[|:][-:| \t]|-[-:|])[-:| \t]*(?:{LINE_BREAK.pattern}|$)"
 )
 """A line that could be a table's delimiter row, after any quote markers."""
-_RISKY_START: Final = re.compile(r"[#>*+\-_=`~<|:]|\d{1,9}[.)]")
+_RISKY_START: Final = re.compile(r"[#>*+\-_=`~<|:{]|\d{1,9}[.)]")
 """A later line starting like this might open a block (checked by :func:`_indented`)."""
 _CLOSING_HASHES: Final = re.compile(r"(?:^|[ \t])(#+)[ \t]*$")
 
@@ -97,10 +101,14 @@ def _apply(text: str, edits: list[Edit]) -> str:
 
 def _body_text(post: Post, segment: Segment, translation: str) -> str:
     """The Markdown that replaces a body segment's span."""
+    if segment.kind in (HTML_KIND, HTML_ATTRIBUTE_KIND):
+        written = html_block_text(segment, post.text, translation)
+        return post.text[segment.start : segment.end] if written is None else written
     text = translation.strip(" \t\r\n")
-    if not text:
+    if not text or text == segment.text.strip(" \t\r\n"):
         return post.text[segment.start : segment.end]
-    changed = text != segment.text
+    if segment.kind == "shortcode-param":
+        return requote(text, post.text[segment.start - 1 : segment.start])
     before = segment.start  # the segment's line starts after the last \n or \r before it
     line_start = 1 + max(post.text.rfind("\n", 0, before), post.text.rfind("\r", 0, before))
     prefix = post.text[line_start : segment.start]
@@ -112,24 +120,25 @@ def _body_text(post: Post, segment: Segment, translation: str) -> str:
         return cell
     if segment.kind == "alt-text" or atx:
         text = _one_line(text)
-        if atx and changed:
+        if atx:
             text = _CLOSING_HASHES.sub(lambda m: m.group().replace("#", "\\#", 1), text)
         return text
-    # A first line onto which soft lines were joined can open a block ("**" + "*" is a
-    # rule); later lines (after hard breaks) are made continuations by indentation.
-    source = post.text[segment.start : segment.end]
-    joined = "\n" in source or "\r" in source
-    # Container prefixes end in a space, a tab or ">"; anything else (a trimmed
-    # U+000B, U+00A0…) stays before the text and already keeps any block from starting.
+    # A translated first line can open a block (so can one onto which soft lines were
+    # joined: "**" + "*" is a rule); later lines (after hard breaks) are made
+    # continuations by indentation. Container prefixes end in a space, a tab or ">";
+    # anything else (a trimmed U+000B, U+00A0…) stays before the text and already keeps
+    # any block from starting.
     shielded = bool(prefix) and prefix[-1] not in " \t>"
-    first, *rest = _hard_lines(text)
-    lines = [_guard(first) if (changed or joined) and not shielded else first, *rest]
+    lines = _lines(text)
+    first, in_tag = lines[0]
+    lines[0] = (first if shielded else _guard(first), in_tag)
     below = _next_line_start(post.text, segment.end)
-    if (changed or joined) and _DELIMITER_ROW.match(post.text, below):
+    if _DELIMITER_ROW.match(post.text, below):
         lines = _pipe_free_last_line(lines)
     continuation = post.newline + _continuation(prefix)
-    return lines[0] + "".join(
-        continuation + _indented(above, line) for above, line in itertools.pairwise(lines)
+    return lines[0][0] + "".join(
+        continuation + (line if in_tag else _indented(above, line))
+        for (above, _), (line, in_tag) in itertools.pairwise(lines)
     )
 
 
@@ -155,18 +164,18 @@ def _next_line_start(text: str, offset: int) -> int:
     return found.end() if found else len(text)
 
 
-def _pipe_free_last_line(lines: list[str]) -> list[str]:
+def _pipe_free_last_line(lines: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
     """Keep the line above a ``---``-like line free of ``|``.
 
     A one-column line with a pipe right above a delimiter-like line would
     become a table header; a soft break after the last pipe (rendered as a
     space) leaves only pipe-free text there.
     """
-    last = lines[-1]
+    last, in_tag = lines[-1]
     space = last.find(" ", last.rfind("|"))
     if "|" not in last or space < 0 or last[:space].endswith("\\"):
         return lines
-    return [*lines[:-1], last[:space], last[space + 1 :].lstrip(" ")]
+    return [*lines[:-1], (last[:space], in_tag), (last[space + 1 :].lstrip(" "), False)]
 
 
 def _continuation(prefix: str) -> str:
@@ -191,6 +200,35 @@ def _hard_lines(text: str) -> list[str]:
             lines[-1] = lines[-1].rstrip(" \t") + " " + raw.lstrip(" \t")
         else:
             lines.append(raw.lstrip(" \t") if lines else raw)
+    return lines
+
+
+def _lines(text: str) -> list[tuple[str, bool]]:
+    """:func:`_hard_lines`, except that a line break inside a site tag is kept as written:
+    each line comes with whether it continues a tag (then it is taken as it is, its
+    indentation included; only the container prefix is added)."""
+    if "{" not in text or LINE_BREAK.search(text) is None:
+        return [(line, False) for line in _hard_lines(text)]
+    in_tags = {
+        found.start()
+        for tag in scan_tags(text)
+        for found in LINE_BREAK.finditer(text, tag.start, tag.end)
+    }
+    lines: list[tuple[str, bool]] = []
+    position, continues_tag = 0, False
+    for found in [*LINE_BREAK.finditer(text), None]:
+        raw = text[position : found.start() if found else len(text)]
+        if continues_tag and lines:
+            lines.append((raw, True))
+        elif not raw.strip(" \t"):
+            pass
+        elif lines and not _is_hard(lines[-1][0]):
+            above, in_tag = lines[-1]
+            lines[-1] = (above.rstrip(" \t") + " " + raw.lstrip(" \t"), in_tag)
+        else:
+            lines.append((raw.lstrip(" \t") if lines else raw, False))
+        if found is not None:
+            continues_tag, position = found.start() in in_tags, found.end()
     return lines
 
 

@@ -6,37 +6,36 @@ NUL, and drops container prefixes), so export can splice translations into
 the original file and keep every other byte.
 
 Line breaks inside a block: :func:`~postloc.markdown.parse.locating_parser` records
-which newline of a block's inline source is a soft break, a hard break or
-neither (inside a code span, HTML, a link title), so the msgid treats each
-exactly as the renderer does.
+which newline of a block's inline source is a soft break, a hard break, inside a site
+tag (kept as written) or none of these (inside a code span, HTML, a link title), so the
+msgid treats each exactly as the renderer does.
+
+Site tags (:mod:`postloc.markdown.sitesyntax`) stay in their block's msgid as written; a
+line made only of tags is no segment, but each reader-visible parameter value in it is
+(``shortcode-param``). A segment without a word (:func:`~postloc.markdown.words.has_word`)
+is not extracted at all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
 
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
-from postloc.config import Extraction
+from postloc.config import DEFAULT_RULES, Extraction
 from postloc.errors import BadPost
 from postloc.markdown import frontmatter
+from postloc.markdown.cells import cell_spans
+from postloc.markdown.htmlblock import html_lines_segments
 from postloc.markdown.lines import LineTable
 from postloc.markdown.model import Post, Segment
 from postloc.markdown.parse import BLOCK_STARTS_KEY, BREAKS_KEY, locating_parser
-
-try:
-    from markdown_it.common.utils import MD_TRIM_CHARS as _TRIM_CHARS
-
-    _TRIM: str | None = _TRIM_CHARS
-except ImportError:  # markdown-it-py < 4 trims with str.strip()
-    _TRIM = None
-
-
-DEFAULT_RULES: Final = Extraction()
-"""What is translated when the configuration says nothing."""
+from postloc.markdown.sitesyntax.params import translatable_spans
+from postloc.markdown.sitesyntax.plugin import BLOCK_TAG
+from postloc.markdown.words import has_word
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,16 +63,24 @@ def segment_post(post: Post, rules: Extraction | Sequence[str] = DEFAULT_RULES) 
     env: dict[str, Any] = {}
     tokens = locating_parser().parse(post.body, env)
     first_line = lines.number(post.body_start) - 1
-    walker = _BodyWalker(post, lines, first_line, env)
-    found.extend(walker.walk(tokens))
+    walker = _BodyWalker(post, lines, first_line, env, rules)
+    found.extend(segment for segment in walker.walk(tokens) if has_word(segment.text))
     return found
 
 
 class _BodyWalker:
     """Walks markdown-it's token stream and turns blocks into located segments."""
 
-    def __init__(self, post: Post, lines: LineTable, first_line: int, env: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        post: Post,
+        lines: LineTable,
+        first_line: int,
+        env: dict[str, Any],
+        rules: Extraction = DEFAULT_RULES,
+    ) -> None:
         self.post = post
+        self.rules = rules
         self.lines = lines
         self.first_line = first_line
         self.env = env
@@ -111,7 +118,36 @@ class _BodyWalker:
                 found.extend(self._paragraph(token, tokens[index + 1], block_kind))
             elif kind == "tr_open":
                 found.extend(self._row(token, tokens, index))
+            elif kind == BLOCK_TAG:
+                found.extend(self._tag_params(token))
+            elif kind == "html_block":
+                found.extend(self._html_block(token))
         return found
+
+    def _html_block(self, token: Token) -> list[Segment]:
+        """Text a reader sees in a raw HTML block (:mod:`postloc.markdown.htmlblock`).
+
+        Each line's HTML is what markdown-it kept of the file line once the
+        container prefix was cut: its tail. A line that does not end the same
+        way (a tab expanded in the prefix) leaves the block untranslated rather
+        than guessed.
+        """
+        assert token.map is not None
+        first = self._line(token.map[0])
+        parts = token.content.split("\n")
+        if parts and parts[-1] == "":
+            parts.pop()
+        spans: list[tuple[int, int]] = []
+        for k, part in enumerate(parts):
+            index = first + k
+            if index >= len(self.lines.starts):
+                return []
+            line = self.lines.content(index)
+            if not line.endswith(part):
+                return []
+            start = self.lines.start(index) + len(line) - len(part)
+            spans.append((start, start + len(part)))
+        return html_lines_segments(self.post.text, spans, self.lines)
 
     def _line(self, body_line: int) -> int:
         """0-based file line of markdown-it's body line."""
@@ -206,6 +242,8 @@ class _BodyWalker:
                 kind = self._nested_break(content, newline - 1)
             if kind == "escape":
                 out.append(chunk + "\n")
+            elif kind == "tag":  # inside a site tag: the line break and indentation as written
+                out.append(chunk + "\n" + content[newline : pieces[k + 1].cstart])
             elif kind == "soft":
                 out.append(chunk.rstrip(" ") + " ")
             elif kind == "hard":
@@ -253,6 +291,18 @@ class _BodyWalker:
         )
         return [Segment(text, "alt-text", self.lines.number(start), start, end)]
 
+    def _tag_params(self, token: Token) -> list[Segment]:
+        """The reader-visible parameter values of a block made of site tags."""
+        assert token.map is not None
+        first, last = self._line(token.map[0]), self._line(token.map[1] - 1)
+        start = self.post.text.find("{", self.lines.start(first))
+        end = self.lines.start(last) + len(self.lines.content(last))
+        text = self.post.text
+        return [
+            Segment(text[s:e], "shortcode-param", self.lines.number(s), s, e)
+            for s, e in translatable_spans(text, start, end, self.rules.params_for)
+        ]
+
     def _row(self, opening: Token, tokens: Sequence[Token], index: int) -> list[Segment]:
         """Non-empty cells of one table row, each located within its line."""
         assert opening.map is not None
@@ -264,7 +314,7 @@ class _BodyWalker:
             if token.type == "inline":
                 cells.append(token.content)
         line_index = self._line(opening.map[0])
-        spans = _cell_spans(self.lines.content(line_index), cells)
+        spans = cell_spans(self.lines.content(line_index), cells)
         if spans is None:
             raise self._lost(line_index)
         base = self.lines.start(line_index)
@@ -305,61 +355,3 @@ def _source_offset(pieces: Sequence[_Piece], cindex: int) -> int:
         if cindex >= piece.cstart:
             return min(piece.start + (cindex - piece.cstart), piece.end)
     return pieces[0].start
-
-
-def _trim(text: str) -> str:
-    return text.strip(_TRIM)
-
-
-def _cell_spans(line: str, cells: Sequence[str]) -> list[tuple[int, int]] | None:
-    """Column spans, within ``line``, of the row cells markdown-it produced (``cells``).
-
-    Splits like markdown-it's ``escapedSplit`` (an unescaped ``|`` separates
-    cells; ``\\|`` stays inside one) but keeps raw positions. The line still
-    carries its container prefix (``> ``, list indentation); whether the row
-    had a leading pipe is decided by checking both readings against ``cells``.
-    """
-    body = line[: len(line.rstrip(_TRIM))] if _TRIM else line.rstrip()
-    raw: list[tuple[int, int]] = []
-    start, escaped = 0, False
-    for pos, char in enumerate(body):
-        if char == "|" and not escaped:
-            raw.append((start, pos))
-            start = pos + 1
-        escaped = char == "\\"
-    raw.append((start, len(body)))
-    if raw[-1][0] == raw[-1][1] and len(raw) > 1:
-        raw.pop()
-    readings = []
-    if len(raw) > 1 and not _trim(body[raw[0][0] : raw[0][1]]).lstrip(">-+*.)0123456789 \t"):
-        readings.append(raw[1:])  # leading pipe after the container prefix
-    readings.append(raw)
-    for columns in readings:
-        spans = _match_cells(body, columns, cells, prefixed=columns is raw)
-        if spans is not None:
-            return spans
-    return None
-
-
-def _match_cells(
-    body: str, columns: Sequence[tuple[int, int]], cells: Sequence[str], prefixed: bool
-) -> list[tuple[int, int]] | None:
-    """Trimmed raw spans of ``columns`` if they unescape to ``cells``; None on mismatch."""
-    spans = []
-    for i, cell in enumerate(cells):
-        if i >= len(columns):
-            if cell:
-                return None
-            spans.append((0, 0))
-            continue
-        begin, stop = columns[i]
-        segment = body[begin:stop]
-        lead = len(segment) - len(segment.lstrip(_TRIM) if _TRIM else segment.lstrip())
-        tail = len(segment) - len(segment.rstrip(_TRIM) if _TRIM else segment.rstrip())
-        begin, stop = begin + lead, stop - tail
-        if i == 0 and prefixed:  # the first column still holds the container prefix
-            begin = max(begin, stop - len(cell) - cell.count("|"))
-        if body[begin:stop].replace("\\|", "|") != cell:
-            return None
-        spans.append((begin, stop))
-    return spans

@@ -15,13 +15,17 @@ from postloc.characters import FORBIDDEN, describe, first_forbidden
 from postloc.errors import BadCatalogue
 from postloc.po.flags import split_flags
 from postloc.po.state import FUZZY_FLAG
-from postloc.po.write import ESCAPES
+from postloc.po.write import ESCAPES, NO_BREAK_SPACE
 
 _UNESCAPES = {v: k for k, v in ESCAPES.items()} | {"\\": "\\", '"': '"'}
 _STRING = re.compile(r'\s*"((?:[^"\\]|\\.)*)"')
 _ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]+|[0-7]{1,3}|.)")
 _KEYWORD = re.compile(r"(msgctxt|msgid_plural|msgid|msgstr\[(\d+)\]|msgstr)(?=[\s\"])")
 _REFERENCE = re.compile(r"(.+):(\d+)")
+_REFERENCE_TOKEN = re.compile(r"\u2068([^\u2069]*)\u2069(?::(\d+))?(?=[ \t]|\Z)|[^ \t]+")
+"""One reference of a ``#:`` line: a name between U+2068 and U+2069 (gettext 0.22 writes a
+name with spaces so) with its line, or a run of characters other than space and tab (the
+only separators gettext knows: a no-break space belongs to the name)."""
 
 
 def read_po(text: str, path: str) -> polib.POFile:
@@ -287,9 +291,14 @@ class _Parser:
     def entry(self, msgctxt: str | None, msgid: str, tcomment: str) -> polib.POEntry:
         occurrences = []
         for line in self.comments["#:"]:
-            for token in line.split():
-                match = _REFERENCE.fullmatch(token)
-                occurrences.append((match[1], str(int(match[2]))) if match else (token, ""))
+            for token in _REFERENCE_TOKEN.finditer(line):
+                if token[1] is not None:
+                    name, number = token[1], token[2] or ""
+                else:
+                    match = _REFERENCE.fullmatch(token[0])
+                    name, number = (match[1], match[2]) if match else (token[0], "")
+                name = name.replace(NO_BREAK_SPACE, " ")
+                occurrences.append((name, str(int(number)) if number else ""))
         flags = [f for line in self.comments["#,"] for f in split_flags([line])]
         return polib.POEntry(
             msgctxt=msgctxt,

@@ -21,6 +21,9 @@ from postloc.po.state import FUZZY_FLAG
 PAGE_WIDTH = 79
 """gettext's default page width; every tool in the chain uses it."""
 
+NO_BREAK_SPACE = "\u00a0"
+"""What a space or tab of a file name becomes on a ``#:`` line (:func:`reference_name`)."""
+
 ESCAPES = {"\a": "a", "\b": "b", "\f": "f", "\n": "n", "\r": "r", "\t": "t", "\v": "v"}
 """C escapes gettext writes inside strings, by character."""
 
@@ -48,11 +51,26 @@ def _comment_lines(text: str, mark: str = "#") -> list[str]:
     return [f"{mark} {line}" if line else mark for line in text.split("\n")]
 
 
+def reference_name(path: str) -> str:
+    """A file name as a ``#:`` line carries it: each space or tab a no-break space.
+
+    gettext 0.21 reads a reference line as names separated by spaces and tabs: it would read
+    ``IA & Java.md:3`` as three references, drop the repeated parts of a name referenced
+    twice (``IA & Java.md:3 Java.md:7``) and read ``Chapitre : 3.md`` as line 3 of
+    ``Chapitre``; gettext 0.22 writes such a name between U+2068 and U+2069, which 0.21
+    splits the same way. A no-break space is no separator for either, so the reference
+    survives ``msgcat`` of every version byte for byte, and reads as the file's name.
+    :mod:`postloc.po.read` turns it back into a space.
+    """
+    return path.replace(" ", NO_BREAK_SPACE).replace("\t", NO_BREAK_SPACE)
+
+
 def _reference_lines(entry: polib.POEntry) -> list[str]:
     refs: list[str] = []
     for path, line in entry.occurrences:
         while path.startswith("./"):
             path = path[2:]
+        path = reference_name(path)
         ref = f"{path}:{line}" if str(line) != "" else path
         if ref not in refs:
             refs.append(ref)

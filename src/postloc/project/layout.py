@@ -17,7 +17,7 @@ from pathlib import Path
 import polib
 
 from postloc.config import Config
-from postloc.errors import BadCatalogue, BadPost, PostlocError, UnsafePath
+from postloc.errors import BadCatalogue, UnsafePath
 from postloc.files import Snapshot, read_snapshot
 from postloc.languages import validate_language
 
@@ -48,11 +48,50 @@ class Project:
             return path.as_posix()
 
     # --- layout ---------------------------------------------------------------
+    # A post's identity (``posts/hugo/faq``, :mod:`postloc.markdown.slug`) may hold ``/``:
+    # its template and catalogues sit in the matching subfolders.
+    @property
+    def templates_folder(self) -> Path:
+        return self.config.locales_path / "templates"
+
+    def catalogues_folder(self, lang: str) -> Path:
+        return self.config.locales_path / lang / "LC_MESSAGES"
+
     def template_path(self, slug: str) -> Path:
-        return self.config.locales_path / "templates" / f"{slug}.pot"
+        return self.templates_folder / f"{slug}.pot"
 
     def catalogue_path(self, lang: str, slug: str) -> Path:
-        return self.config.locales_path / lang / "LC_MESSAGES" / f"{slug}.po"
+        return self.catalogues_folder(lang) / f"{slug}.po"
+
+    def template_paths(self) -> list[Path]:
+        """The templates on disk, sorted by identity."""
+        return _files(self.templates_folder, ".pot")
+
+    def catalogue_paths(self, lang: str) -> list[Path]:
+        """The catalogues of ``lang`` on disk, sorted by identity."""
+        return _files(self.catalogues_folder(lang), ".po")
+
+    def template_identity(self, path: Path) -> str:
+        """The identity of the post a template is made for (its path in the templates folder)."""
+        return _identity(self.templates_folder, path, ".pot")
+
+    def catalogue_identity(self, lang: str, path: Path) -> str:
+        """The identity of the post a catalogue of ``lang`` is made for."""
+        return _identity(self.catalogues_folder(lang), path, ".po")
+
+    def remove_empty_folders(self, path: Path) -> None:
+        """After ``path`` was removed or moved away, remove the folders it leaves empty, up
+        to (not including) the templates folder or a language's catalogue folder."""
+        stops = {self.templates_folder} | {
+            self.catalogues_folder(lang) for lang in self.config.target_languages
+        }
+        folder = path.parent
+        while folder not in stops and any(folder.is_relative_to(stop) for stop in stops):
+            try:
+                folder.rmdir()
+            except OSError:  # not empty (or not ours to remove): stop there
+                return
+            folder = folder.parent
 
     def export_path(
         self, lang: str, slug: str, out: Path | None = None, suffix: str = ".md"
@@ -134,26 +173,6 @@ class Project:
         return tuple(dict.fromkeys(requested))
 
     # --- source posts ---------------------------------------------------------
-    def post_files(self) -> list[Path]:
-        """Markdown files in the posts folder, sorted; links leading outside the project refused."""
-        folder = self.config.posts_path
-        if not folder.is_dir():
-            raise PostlocError("posts folder not found", path=self.relative(folder))
-        root = self.root.resolve()
-        files = []
-        for path in sorted(folder.glob("*.md")):
-            try:
-                real = path.resolve(strict=False)
-            except (RuntimeError, OSError):
-                raise BadPost("symlink loop", path=self.relative(path)) from None
-            if not real.is_relative_to(root):
-                raise BadPost(
-                    "links outside the project; refusing to read it", path=self.relative(path)
-                )
-            if real.is_file():
-                files.append(path)
-        return files
-
     def read_post_bytes(self, path: Path) -> bytes:
         """A post's bytes, at most one past the size limit: ``parse_post`` refuses it then."""
         return self.read_post(path)[0]
@@ -204,6 +223,23 @@ class Project:
                 path=where,
             )
         return po, snapshot
+
+
+def _files(folder: Path, suffix: str) -> list[Path]:
+    """Files named ``*<suffix>`` under ``folder`` (hidden ones aside), sorted by their posix
+    path in it; linked folders are not entered."""
+    if not folder.is_dir():
+        return []
+    found = (
+        path
+        for path in folder.rglob(f"*{suffix}")
+        if not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    )
+    return sorted(found, key=lambda path: path.relative_to(folder).as_posix())
+
+
+def _identity(folder: Path, path: Path, suffix: str) -> str:
+    return path.relative_to(folder).as_posix().removesuffix(suffix)
 
 
 def _lexical(path: Path) -> Path:

@@ -20,12 +20,15 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from postloc.errors import PostlocError
 from postloc.files import atomic_write, remove_stale_temps
-from postloc.markdown.slug import SLUG_PATTERN
+from postloc.markdown.slug import IDENTITY_PATTERN
+from postloc.project.discovery import discover, would_be_source
 from postloc.project.layout import Project
 
 MANIFEST_VERSION = 1
@@ -33,8 +36,8 @@ MANIFEST_VERSION = 1
 Verdict = Literal["new", "same", "ours", "foreign", "edited", "source"]
 """What may happen to an export's target: ``new`` (absent), ``same`` (already these bytes),
 ``ours`` (postloc's unchanged earlier export) may be written; ``foreign`` (not postloc's),
-``edited`` (changed since postloc wrote it) and ``source`` (a source post, or a file in the
-posts folder) are left alone."""
+``edited`` (changed since postloc wrote it) and ``source`` (a source post, or a file of the
+posts folder that would be read as one) are left alone."""
 
 REFUSED: dict[Verdict, str] = {
     "foreign": "not written by postloc; delete it to let postloc export there",
@@ -56,7 +59,7 @@ class Recorded:
     sha256: str
     """SHA-256 hex of the bytes postloc wrote."""
     post: str
-    """The post's slug."""
+    """The post's identity."""
     lang: str
     """The target language."""
 
@@ -72,9 +75,10 @@ class ExportManifest:
 
     @property
     def sources(self) -> set[Path]:
-        """The source posts, listed once (:func:`source_files`)."""
+        """The source posts, listed once (:func:`source_files`): this record's files are
+        not among them."""
         if self._sources is None:
-            self._sources = source_files(self.project)
+            self._sources = source_files(self.project, self.entries)
         return self._sources
 
     @classmethod
@@ -176,33 +180,39 @@ class ExportManifest:
 
 
 def in_posts_folder(project: Project, path: Path, sources: set[Path] | None = None) -> bool:
-    """Whether ``path`` is a Markdown file directly in the posts folder (a source post, or a
-    file that would become one) or leads to one; postloc never writes or deletes one.
-    ``sources`` (:func:`source_files`) saves listing the folder once per call."""
-    posts = project.config.posts_path
+    """Whether ``path`` is a source post, a file of the posts folder that would be read as
+    one (:func:`~postloc.project.discovery.would_be_source`), or a link leading to a source
+    post; postloc never writes or deletes one. An export's own place (``x.en.md``, the
+    output folder, a target language's folder) is not. ``sources`` (:func:`source_files`)
+    saves walking the folder once per call."""
     with contextlib.suppress(OSError, RuntimeError):
-        if path.suffix == ".md" and path.parent.resolve() == posts.resolve():
+        if would_be_source(project, path):
             return True
         return path.resolve() in (source_files(project) if sources is None else sources)
     return False
 
 
-def source_files(project: Project) -> set[Path]:
-    """The posts folder's Markdown files, every link followed."""
-    with contextlib.suppress(OSError, RuntimeError):
-        return {path.resolve() for path in project.config.posts_path.glob("*.md")}
+def source_files(project: Project, exported: Collection[str] = ()) -> set[Path]:
+    """The source posts, every link followed (none when the posts folder cannot be walked:
+    the command that reads posts says why)."""
+    with contextlib.suppress(OSError, RuntimeError, PostlocError):
+        return {post.path.resolve() for post in discover(project, exported).posts}
     return set()
 
 
 def export_name_regex(project: Project) -> re.Pattern[str]:
     """Root-relative names the ``filename`` pattern gives (``.md`` or ``.html``) for the
-    configured languages; ``{slug}`` matches lazily."""
+    configured languages; ``{slug}`` matches an identity, lazily."""
     pattern = project.config.filename
     stem = pattern[: -len(".md")] if pattern.endswith(".md") else pattern
     langs = "|".join(re.escape(lang) for lang in project.config.target_languages)
     parts = re.split(r"(\{lang\}|\{slug\})", stem)
     regex = "".join(
-        f"(?:{langs})" if p == "{lang}" else f"{SLUG_PATTERN}?" if p == "{slug}" else re.escape(p)
+        f"(?:{langs})"
+        if p == "{lang}"
+        else f"(?:{IDENTITY_PATTERN})"
+        if p == "{slug}"
+        else re.escape(p)
         for p in parts
     )
     suffix = r"(?:\.md|\.html)" if pattern.endswith(".md") else ""

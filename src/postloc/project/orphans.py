@@ -1,6 +1,8 @@
 """Catalogues whose post is gone: followed to a renamed post, or reported, never deleted.
 
-A post file renamed (a slug change) looks like one post gone and a new one come. When the
+A post file renamed or moved (an identity change) looks like one post gone and a new one
+come; so does a post whose catalogues were named after its front matter ``slug:`` before
+identities were paths. When the
 new post has most of the old one's texts, its catalogues are carried over to the new slug
 (entries and reviews kept; the merge that follows updates them like any edit). Otherwise
 the old catalogues are orphans: ``status`` and ``check`` list them, and only a person
@@ -42,7 +44,7 @@ class Orphan:
     """A catalogue whose post (template) is gone."""
 
     slug: str
-    """The slug it was made for (its file's stem)."""
+    """The identity of the post it was made for (its path in the language's folder)."""
     lang: str
     """Its language."""
     path: Path
@@ -64,15 +66,13 @@ def orphan_catalogues(
     alive = set(live)
     found = []
     for lang in project.languages(languages):
-        folder = project.catalogue_path(lang, "any").parent  # where the layout puts them
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.glob("*.po")):
-            if path.stem in alive:
+        for path in project.catalogue_paths(lang):
+            slug = project.catalogue_identity(lang, path)
+            if slug in alive:
                 continue
             po = project.read_catalogue(path, lang)
             if po is not None:
-                found.append(Orphan(path.stem, lang, path, po))
+                found.append(Orphan(slug, lang, path, po))
     return sorted(found, key=lambda o: (o.slug, o.lang))
 
 
@@ -123,5 +123,6 @@ def carry_over(project: Project, renames: Iterable[Rename]) -> list[Path]:
                 continue
             atomic_write(target, source.read_bytes())
             remove_file(source)
+            project.remove_empty_folders(source)
             written.append(target)
     return written

@@ -25,7 +25,7 @@ class PostExport:
     """One post × language result."""
 
     slug: str
-    """Post slug."""
+    """The post's identity (``posts/hugo/faq``)."""
     lang: str
     """Target language."""
     path: Path
@@ -88,7 +88,7 @@ def stale_exports(
     suffix: str,
     manifest: ExportManifest | None = None,
 ) -> list[Path]:
-    """Recorded exports under ``out`` for a (slug, lang) that is gone (or renamed by a new
+    """Recorded exports under ``out`` for a (post identity, lang) that is gone (or renamed by a new
     ``filename`` pattern); files postloc did not write are never stale."""
     manifest = manifest or ExportManifest.load(project)
     return [path for path, _ in manifest.stale(out, live, suffix)]
@@ -176,6 +176,7 @@ def export_project(
                 policy=policy,
                 min_translated=threshold,
                 fmt=fmt,
+                rules=project.config.extraction,
             )
             path = targets[(item.post.slug, lang)]
             written, refused, sha256 = False, None, None

@@ -13,16 +13,18 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from postloc.errors import BadCatalogue
 from postloc.files import atomic_write
-from postloc.markdown.slug import check_slug
+from postloc.markdown.slug import identity_of, markdown_stem
+from postloc.project.discovery import Skipped
 from postloc.project.layout import Project
 from postloc.project.orphans import Orphan, find_renames, orphan_catalogues
 from postloc.project.rewrites import raise_conflicts, rewrite
 from postloc.project.stages import (
     LoadedPost,
     dump,
+    find_posts,
     load_posts,
     read_templates,
-    read_templates_paths,
+    template_identities,
 )
 
 if TYPE_CHECKING:  # imported lazily below: status and check must not load the others
@@ -38,8 +40,7 @@ def _catalogues(
     project: Project, languages: Sequence[str]
 ) -> list[tuple[str, str, Path, polib.POFile | None]]:
     rows = []
-    slugs = [path.stem for path in read_templates(project)]
-    for slug in slugs:
+    for slug in template_identities(project):
         for lang in project.languages(languages):
             path = project.catalogue_path(lang, slug)
             rows.append((slug, lang, path, project.read_catalogue(path, lang)))
@@ -50,12 +51,20 @@ def status_rows(project: Project, languages: Sequence[str] = ()) -> list[StatusR
     """One StatusRow per post × language (a missing catalogue counts as all untranslated)."""
     from postloc.review.status import StatusRow
 
-    templates = {path.stem: po for path, po in read_templates(project).items()}
+    templates = {project.template_identity(p): po for p, po in read_templates(project).items()}
     rows = []
     for slug, lang, _path, po in _catalogues(project, languages):
         counted = po if po is not None else templates[slug]
         rows.append(StatusRow.from_catalogue(counted, post=slug, lang=lang))
     return rows
+
+
+def not_read(project: Project) -> tuple[Skipped, ...]:
+    """The Markdown files of the posts folder that are not source posts, each with its
+    reason (``status`` lists them; none without a posts folder)."""
+    if not project.config.posts_path.is_dir():
+        return ()
+    return find_posts(project).skipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +96,11 @@ class OrphanCatalogue:
 def orphaned_catalogues(project: Project, languages: Sequence[str] = ()) -> list[OrphanCatalogue]:
     """Catalogues whose post's template is gone, each with the renamed post it will follow
     (:mod:`postloc.project.orphans`); never deleted, only reported."""
-    live = [path.stem for path in read_templates_paths(project)]
+    live = template_identities(project)
     orphans = orphan_catalogues(project, live, languages)
     if not orphans:
         return []
-    templates = {path.stem: po for path, po in read_templates(project).items()}
+    templates = {project.template_identity(p): po for p, po in read_templates(project).items()}
     renamed = {r.old: r.new for r in find_renames(project, templates, live)}
     return [OrphanCatalogue(o, renamed.get(o.slug)) for o in orphans]
 
@@ -106,7 +115,11 @@ def check_project(project: Project, languages: Sequence[str] = ()) -> list[Issue
     posts: dict[str, LoadedPost] | None = None
     for slug, lang, _path, po in _catalogues(project, languages):
         if po is not None:
-            issues.extend(check_catalogue(po, post=slug, lang=lang, source_lang=source))
+            issues.extend(
+                check_catalogue(
+                    po, post=slug, lang=lang, source_lang=source, rules=project.config.extraction
+                )
+            )
             if posts is None:
                 posts = {item.post.slug: item for item in load_posts(project)}
             if slug in posts:
@@ -129,7 +142,15 @@ def document_issues(project: Project, item: LoadedPost, po: polib.POFile, lang: 
     from postloc.qa.document import DOCUMENT_CHECK
 
     policy = ExportPolicy.of(project.config)
-    outcome = export_post(item.post, item.segments, po, lang, policy=policy, min_translated=0.0)
+    outcome = export_post(
+        item.post,
+        item.segments,
+        po,
+        lang,
+        policy=policy,
+        min_translated=0.0,
+        rules=project.config.extraction,
+    )
     return [
         Issue(item.post.slug, lang, unsafe.line, DOCUMENT_CHECK, "error", unsafe.message)
         for unsafe in outcome.unsafe
@@ -216,7 +237,8 @@ def merge_review_file(
     """Merge a reviewer's ``.po`` into ``locales/<lang>/LC_MESSAGES/<post>.po``.
 
     The post is the one the file itself names (:func:`find_reviewed_post`), whatever the
-    file is called (``corrections (1).po``); ``slug`` (``--post``) overrides it.
+    file is called (``corrections (1).po``); ``slug`` (``--post``, an identity or a path that
+    becomes one: ``posts/hugo/faq``, ``posts/hugo/faq.md``) overrides it.
     """
     from postloc.po.read import read_po
     from postloc.review.merge import merge_review
@@ -230,7 +252,7 @@ def merge_review_file(
     theirs = read_po(text, where)
     found_by: PostEvidence = "--post"
     if slug is not None:
-        post = check_slug(slug, origin="--post option", path=where)
+        post = identity_of(markdown_stem(slug) or slug)
     else:
         post, found_by = find_reviewed_post(project, theirs, lang, where)
     path = project.catalogue_path(lang, post)
@@ -264,21 +286,21 @@ def find_reviewed_post(
 ) -> tuple[str, PostEvidence]:
     """The post a reviewer's catalogue belongs to, from its content, never its file name.
 
-    First the posts its ``#:`` references name (``source_posts/faq.md:12``, read through the
-    post's own slug, so a front-matter ``slug:`` counts); when they name none, the
-    ``Project-Id-Version`` header, where postloc writes the slug, if this language has a
-    catalogue of that name. References naming several posts, or nothing naming one, is a
-    :class:`BadCatalogue` listing the candidates and pointing at ``--post``.
+    First the posts its ``#:`` references name (``source_posts/posts/faq.md:12``, a source post
+    of this project's posts folder); when they name none, the ``Project-Id-Version`` header,
+    where postloc writes the post's identity, if this language has a catalogue of that name.
+    References naming several posts, or nothing naming one, is a :class:`BadCatalogue`
+    listing the candidates and pointing at ``--post``.
     """
-    references = _referenced_paths(theirs)
-    slugs = {_post_slug(project, path) for path in references}
-    named = sorted(slug for slug in slugs if slug is not None)
+    references = _references(theirs)
+    posts = _posts_by_reference(project) if references else {}
+    named = sorted(_named_posts(references, posts))
     if len(named) == 1:
         return named[0], "references"
     if len(named) > 1:
         raise BadCatalogue(
             f"its #: references name several posts ({', '.join(named)}); "
-            "choose one with --post SLUG",
+            "choose one with --post POST",
             path=where,
         )
     existing = _catalogue_slugs(project, lang)
@@ -292,7 +314,7 @@ def find_reviewed_post(
     else:
         shown = ", ".join(existing[:LISTED_CANDIDATES])
         more = f", … ({len(existing)} in all)" if len(existing) > LISTED_CANDIDATES else ""
-        candidates = f"choose one with --post SLUG: {shown}{more}"
+        candidates = f"choose one with --post POST: {shown}{more}"
     refs = (
         f"none of its #: references is a post in {posts_dir}/"
         if references
@@ -301,33 +323,52 @@ def find_reviewed_post(
     raise BadCatalogue(f"the file names no post: {refs}{said}; {candidates}", path=where)
 
 
-def _referenced_paths(po: polib.POFile) -> set[str]:
-    """The file part of every ``#:`` reference of the catalogue's live entries."""
-    paths: set[str] = set()
-    for entry in po:
-        if not entry.obsolete:
-            paths.update(path.removeprefix("./") for path, _line in entry.occurrences)
-    return paths
+def _references(po: polib.POFile) -> list[list[tuple[str, str]]]:
+    """The ``#:`` references (file, line) of each of the catalogue's live entries."""
+    return [
+        [(path.removeprefix("./"), str(line)) for path, line in entry.occurrences]
+        for entry in po
+        if not entry.obsolete and entry.occurrences
+    ]
 
 
-def _post_slug(project: Project, reference: str) -> str | None:
-    """The slug of the post a reference names (``source_posts/faq.md``), None if it names
-    no post file of this project."""
-    from postloc.markdown.parse import parse_post
+def _named_posts(references: list[list[tuple[str, str]]], posts: dict[str, str]) -> set[str]:
+    """The identities of the posts the references name.
 
-    path = project.root / reference
-    try:
-        if path.suffix != ".md" or path.parent.resolve() != project.config.posts_path.resolve():
-            return None
-        real = path.resolve()
-        if not real.is_relative_to(project.root.resolve()) or not real.is_file():
-            return None  # like Project.post_files: a link leading outside is no post
-    except (OSError, RuntimeError):
-        return None
-    return parse_post(project.read_post_bytes(path), project.relative(path)).slug
+    A tool that takes no-break spaces for separators (polib, translate-toolkit) saves
+    ``source_posts/Mon billet.md:3`` as the references ``source_posts/Mon`` and
+    ``billet.md:3``: a run of references without a line joined by spaces to the next one
+    with a line is read as one file name first, its parts only if that names no post.
+    """
+    named: set[str] = set()
+    for entry in references:
+        run: list[str] = []
+        for index, (path, line) in enumerate(entry, start=1):
+            run.append(_spaced(path))
+            if line or index == len(entry):
+                joined = " ".join(run)
+                if joined in posts:
+                    named.add(posts[joined])
+                else:
+                    named.update(posts[part] for part in run if part in posts)
+                run = []
+    return named
+
+
+def _posts_by_reference(project: Project) -> dict[str, str]:
+    """Each source post's identity by the file name its references give (none without a
+    posts folder: the references then name no post)."""
+    if not project.config.posts_path.is_dir():
+        return {}
+    return {_spaced(post.name): post.identity for post in find_posts(project).posts}
+
+
+def _spaced(name: str) -> str:
+    """A file name compared as a reference line may carry it: a tab or no-break space is a
+    space (:mod:`postloc.po.write` writes spaces as no-break spaces)."""
+    return name.replace("\t", " ").replace("\u00a0", " ")
 
 
 def _catalogue_slugs(project: Project, lang: str) -> list[str]:
-    """Slugs of the catalogues this language has, sorted."""
-    folder = project.catalogue_path(lang, "any").parent  # where the layout puts them
-    return sorted(path.stem for path in folder.glob("*.po")) if folder.is_dir() else []
+    """Identities of the catalogues this language has, sorted."""
+    return [project.catalogue_identity(lang, path) for path in project.catalogue_paths(lang)]

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import polib
 
@@ -31,13 +30,11 @@ from postloc.files import (
 )
 from postloc.languages import plural_forms
 from postloc.markdown.model import Post, Segment
+from postloc.project.discovery import Discovery, SourceFile, discover
 from postloc.project.layout import Project, now_stamp
-from postloc.project.manifest import sweep_stale_temps
+from postloc.project.manifest import ExportManifest, sweep_stale_temps
 from postloc.project.orphans import Rename, carry_over, find_renames
 from postloc.project.rewrites import Redo, Rewrite, current_snapshot, raise_conflicts, rewrite
-
-if TYPE_CHECKING:
-    pass
 
 Notify = Callable[[str], None]
 Progress = Callable[[str, int, int], None]
@@ -100,36 +97,60 @@ class WriteReport:
             self.conflicts.append(path)
 
 
-def parse_one(project: Project, path: Path) -> LoadedPost:
+def find_posts(project: Project) -> Discovery:
+    """The project's source posts and the Markdown files that are not sources
+    (:mod:`postloc.project.discovery`), postloc's own recorded exports among the latter."""
+    return discover(project, ExportManifest.load(project).entries)
+
+
+def parse_one(project: Project, source: SourceFile) -> LoadedPost:
     """Read, parse and segment one post file."""
     from postloc.markdown.parse import parse_post
     from postloc.markdown.segment import segment_post
 
-    data, snapshot = project.read_post(path)
-    post = parse_post(data, project.relative(path))
+    data, snapshot = project.read_post(source.path)
+    post = parse_post(data, source.name, slug=source.identity)
     segments = tuple(segment_post(post, project.config.extraction))
     return LoadedPost(post, segments, snapshot)
 
 
 def load_posts(project: Project, slugs: Sequence[str] = ()) -> list[LoadedPost]:
-    """Parse and segment the posts (all, or those with the given slugs); any error stops all."""
-    loaded: list[LoadedPost] = []
-    seen: dict[str, str] = {}
-    for path in project.post_files():
-        item = parse_one(project, path)
-        slug, where = item.post.slug, item.post.path
-        if slug in seen:
-            raise BadPost(f"slug {slug!r} is also used by {seen[slug]}", path=where)
-        seen[slug] = where
-        if not slugs or slug in slugs:
-            loaded.append(item)
-    missing = sorted(set(slugs) - set(seen))
+    """Parse and segment the posts (all, or those ``slugs`` name: :func:`select`); any
+    error stops all."""
+    posts = find_posts(project).posts
+    return [parse_one(project, source) for source in select(project, posts, slugs)]
+
+
+def select(
+    project: Project, posts: Sequence[SourceFile], requested: Sequence[str]
+) -> list[SourceFile]:
+    """The posts ``requested`` names (all without any), in the folder's order.
+
+    A post is named by its identity (``posts/hugo/faq``), by its file's path in the posts
+    folder or in the project (``posts/hugo/faq.md``), or by a path that becomes its identity
+    (``posts/IA & Java``). A name that matches no post is a :class:`BadPost`.
+    """
+    if not requested:
+        return list(posts)
+    from postloc.markdown.slug import identity_of, markdown_stem
+
+    folder = project.relative(project.config.posts_path)
+    names: dict[str, str] = {}
+    for post in posts:
+        for name in (post.name, post.name.removeprefix(f"{folder}/")):
+            names[name] = post.identity
+            names[markdown_stem(name) or name] = post.identity
+    wanted: set[str] = set()
+    missing: list[str] = []
+    for name in requested:
+        identity = names.get(name) or identity_of(markdown_stem(name) or name)
+        if any(post.identity == identity for post in posts):
+            wanted.add(identity)
+        else:
+            missing.append(name)
     if missing:
-        raise BadPost(
-            f"no post with slug {', '.join(missing)}",
-            path=project.relative(project.config.posts_path),
-        )
-    return loaded
+        raise BadPost(f"no post named {', '.join(sorted(missing))}", path=folder)
+    return [post for post in posts if post.identity in wanted]
 
 
 def plan_templates(project: Project, posts: Sequence[LoadedPost]) -> dict[Path, polib.POFile]:
@@ -154,14 +175,18 @@ def plan_templates(project: Project, posts: Sequence[LoadedPost]) -> dict[Path, 
 
 def orphan_templates(project: Project, slugs: Iterable[str]) -> list[Path]:
     """Templates whose post no longer exists (their catalogues are kept: human work)."""
-    live = {project.template_path(slug) for slug in slugs}
-    return [path for path in read_templates_paths(project) if path not in live]
+    live = set(slugs)
+    return [
+        path for path in project.template_paths() if project.template_identity(path) not in live
+    ]
 
 
 def remove_orphan_templates(project: Project, slugs: Iterable[str], report: WriteReport) -> None:
-    """Delete the templates of posts that are gone, noting them in ``report``."""
+    """Delete the templates of posts that are gone (and the folders that leaves empty),
+    noting them in ``report``."""
     for path in orphan_templates(project, slugs):
         remove_file(path)
+        project.remove_empty_folders(path)
         report.removed.append(path)
 
 
@@ -209,7 +234,7 @@ def plan_catalogues(
     for lang in languages:
         forms = plural_forms(lang)
         for template_path, template in templates.items():
-            path = project.catalogue_path(lang, template_path.stem)
+            path = project.catalogue_path(lang, project.template_identity(template_path))
             old, snapshot = project.read_catalogue_snapshot(path, lang)
             plans[path] = _merge(template, old, lang, forms, stamp)
             if read is not None:
@@ -284,15 +309,20 @@ def follow_renames(
 ) -> list[Rename]:
     """The renamed posts among ``templates`` (the new posts' plans); their catalogues are
     carried over to the new slug before anything else is written for them."""
-    renames = find_renames(project, {path.stem: po for path, po in templates.items()}, live)
+    plans = {project.template_identity(path): po for path, po in templates.items()}
+    renames = find_renames(project, plans, live)
     carry_over(project, renames)
     return renames
 
 
 def read_templates_paths(project: Project) -> list[Path]:
-    """Template files on disk, sorted."""
-    folder = project.config.locales_path / "templates"
-    return sorted(folder.glob("*.pot")) if folder.is_dir() else []
+    """Template files on disk, sorted by identity."""
+    return project.template_paths()
+
+
+def template_identities(project: Project) -> list[str]:
+    """The identities of the posts that have a template on disk, sorted."""
+    return [project.template_identity(path) for path in project.template_paths()]
 
 
 def read_templates(project: Project) -> dict[Path, polib.POFile]:

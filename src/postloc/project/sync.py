@@ -16,10 +16,10 @@ from typing import Any
 import polib
 
 from postloc import __version__
-from postloc.errors import BadPost
 from postloc.files import Snapshot, logged_writes
 from postloc.mt.drafts import TranslateReport
 from postloc.po.state import is_pending
+from postloc.project.discovery import Skipped
 from postloc.project.drafting import translate
 from postloc.project.layout import Project
 from postloc.project.manifest import ExportManifest
@@ -30,6 +30,7 @@ from postloc.project.stages import (
     Notify,
     Progress,
     WriteReport,
+    find_posts,
     follow_renames,
     no_notice,
     parse_one,
@@ -59,6 +60,9 @@ class SyncResult:
     """Localized posts."""
     skipped_posts: int
     """Posts unchanged since the last sync, not processed."""
+    not_sources: tuple[Skipped, ...] = ()
+    """Markdown files of the posts folder that are not source posts, each with its reason
+    (:mod:`postloc.project.discovery`)."""
 
     def to_json(self, project: Project) -> dict[str, Any]:
         def paths(report: WriteReport) -> list[str]:
@@ -73,6 +77,7 @@ class SyncResult:
             "stale": [project.relative(p) for p in self.export.stale],
             "renamed": [{"from": r.old, "to": r.new} for r in self.extract.renamed],
             "unchanged_posts": self.skipped_posts,
+            "not_read": [{"file": s.name, "reason": s.reason} for s in self.not_sources],
         }
 
 
@@ -185,19 +190,15 @@ def run_sync(
         fingerprint(__version__, config, langs, engine),
     )
     outputs = _outputs(project, langs)
-    files = project.post_files()
+    found = find_posts(project)
+    files = found.posts
     slugs: dict[str, str] = {}
     dirty: list[LoadedPost] = []
-    for path in files:
-        name = project.relative(path)
-        slug = cache.clean_slug(name, path, project.root, outputs) if incremental else None
-        if slug is None:
-            item = parse_one(project, path)
-            dirty.append(item)
-            slug = item.post.slug
-        if slug in slugs:
-            raise BadPost(f"slug {slug!r} is also used by {slugs[slug]}", path=name)
-        slugs[slug] = name
+    for source in files:
+        cached = cache.clean_slug(source.name, source.path, project.root, outputs)
+        if not incremental or cached != source.identity:
+            dirty.append(parse_one(project, source))
+        slugs[source.identity] = source.name
     notify(f"{len(dirty)} changed post(s), {len(files) - len(dirty)} unchanged")
     templates = plan_templates(project, dirty)
     _validate_catalogues(project, langs, dirty)
@@ -259,4 +260,6 @@ def run_sync(
     cache.forget_missing(set(slugs.values()))
     cache.save()
     raise_conflicts(project, update.conflicts + writes.conflicts)
-    return SyncResult(extract, update, report, writes, exported, len(files) - len(dirty))
+    return SyncResult(
+        extract, update, report, writes, exported, len(files) - len(dirty), found.skipped
+    )

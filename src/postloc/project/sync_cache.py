@@ -29,10 +29,11 @@ CACHE_VERSION = 1
 
 @dataclass(slots=True)
 class PostRecord:
-    """One post's source stamp, slug, produced files and pending count."""
+    """One post's source stamp, identity, produced files and pending count."""
 
     slug: str
-    """Slug the post had (clean posts are not re-parsed)."""
+    """The identity the post had: a clean post is not re-parsed, unless discovery now gives
+    it another identity."""
     source: Snapshot
     """The post file."""
     outputs: dict[str, Snapshot] = field(default_factory=dict)

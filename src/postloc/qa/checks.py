@@ -17,6 +17,7 @@ from typing import Any
 
 import polib
 
+from postloc.config import DEFAULT_RULES, Extraction
 from postloc.po.state import DAMAGED_FLAG, damage_note, machine_note
 from postloc.qa.rules import (
     BLANK_CHECKS,
@@ -54,8 +55,10 @@ def check_entry(
     lang: str,
     flags: Collection[str] = (),
     source_lang: str = "fr",
+    rules: Extraction = DEFAULT_RULES,
 ) -> list[Finding]:
-    """Run every check on one source/translation pair."""
+    """Run every check on one source/translation pair; ``rules`` say which site-tag
+    parameter values are translated (the configuration's ``extraction``)."""
     pair = Pair(
         parse_text(msgid),
         parse_text(msgstr) if msgstr.strip() else ParsedText(msgstr, (), ()),
@@ -63,6 +66,7 @@ def check_entry(
         lang,
         source_lang,
         frozenset(flags),
+        rules,
     )
     checks = CHECKS if msgstr.strip() else BLANK_CHECKS
     return [finding for check in checks for finding in check(pair)]
@@ -108,7 +112,12 @@ def _flags(entry: polib.POEntry) -> list[str]:
 
 
 def check_catalogue(
-    po: polib.POFile, *, post: str, lang: str, source_lang: str = "fr"
+    po: polib.POFile,
+    *,
+    post: str,
+    lang: str,
+    source_lang: str = "fr",
+    rules: Extraction = DEFAULT_RULES,
 ) -> list[Issue]:
     """QA every non-obsolete entry that has a translation (reviewed, machine or fuzzy)."""
     issues: list[Issue] = []
@@ -122,7 +131,13 @@ def check_catalogue(
         seen: set[Finding] = set()
         for source, text in pairs:
             for finding in check_entry(
-                source, text, kind=kind, lang=lang, flags=_flags(entry), source_lang=source_lang
+                source,
+                text,
+                kind=kind,
+                lang=lang,
+                flags=_flags(entry),
+                source_lang=source_lang,
+                rules=rules,
             ):
                 if finding not in seen:
                     seen.add(finding)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
+from postloc.config import DEFAULT_RULES, Extraction
+from postloc.markdown.htmlblock import HTML_ATTRIBUTE_KIND, HTML_KIND, same_html_markup
 from postloc.po.state import DAMAGED_FLAG
 from postloc.qa.text import (
     ParsedText,
@@ -22,6 +24,7 @@ from postloc.qa.text import (
     numbers,
     prose,
     raw_html,
+    site_tags,
     unsafe_urls,
 )
 
@@ -51,11 +54,17 @@ class Pair:
     lang: str
     source_lang: str
     flags: frozenset[str]
+    rules: Extraction = field(default=DEFAULT_RULES)
+    """Which site-tag parameter values are translated (the configuration's ``extraction``)."""
 
 
 Check = Callable[[Pair], list[Finding]]
 
-SINGLE_LINE_KINDS = frozenset({"title", "heading", "table-cell", "alt-text"})
+SINGLE_LINE_KINDS = frozenset(
+    {"title", "heading", "table-cell", "alt-text", "shortcode-param", "html", "html-attribute"}
+)
+HTML_KINDS = frozenset({HTML_KIND, HTML_ATTRIBUTE_KIND})
+"""Kinds whose text is HTML from a raw HTML block, not Markdown."""
 TITLE_KINDS = frozenset({"title", "heading", "front-matter:title"})
 _MARKUP_NAMES = {
     "em_open": "emphasis",
@@ -104,6 +113,14 @@ def check_inline_code(pair: Pair) -> list[Finding]:
     return _counter_diff("inline-code", "inline code spans", spans(pair.source), spans(pair.target))
 
 
+def check_site_tags(pair: Pair) -> list[Finding]:
+    """Shortcodes, Liquid tags, attribute lists and heading ids are the generator's, never
+    translated: the same tags (in any order), only their reader-visible values changed."""
+    source = site_tags(pair.source.inline, pair.rules)
+    target = site_tags(pair.target.inline, pair.rules)
+    return _counter_diff("site-tags", "site tags", source, target)
+
+
 def check_link_targets(pair: Pair) -> list[Finding]:
     """Link and image targets must survive translation (only their text is translated)."""
     return _counter_diff("link-targets", "link targets", links(pair.source), links(pair.target))
@@ -113,8 +130,11 @@ def check_markup(pair: Pair) -> list[Finding]:
     """Emphasis, strong, strikethrough, links and images: same counts as the source.
 
     An unbalanced ``**`` is not a ``strong_open`` token for markdown-it, so a
-    broken pair shows up here as a count mismatch.
+    broken pair shows up here as a count mismatch. Text from raw HTML blocks is
+    HTML, not Markdown: :func:`check_html_markup` reads it instead.
     """
+    if pair.kind in HTML_KINDS:
+        return []
 
     def counts(text: ParsedText) -> Counter[str]:
         return Counter(t.type for t in text.inline if t.type in _MARKUP_NAMES)
@@ -131,9 +151,22 @@ def check_markup(pair: Pair) -> list[Finding]:
 
 def check_raw_html(pair: Pair) -> list[Finding]:
     """Raw HTML the source does not have would pass straight into the published page."""
+    if pair.kind in HTML_KINDS:
+        return []  # check_html_markup; an attribute's translation is escaped on export
     extra = raw_html(pair.target) - raw_html(pair.source)
     message = f"raw HTML not in the source: {_describe(extra)}"
     return [Finding("raw-html", "error", message)] if extra else []
+
+
+def check_html_markup(pair: Pair) -> list[Finding]:
+    """Text from a raw HTML block keeps its tags byte for byte (``alt``/``title`` values
+    aside): a translation adding ``<script>``, an ``onerror=`` or another ``href`` is
+    refused by export too (:func:`~postloc.markdown.htmlblock.html_block_text`)."""
+    if pair.kind != HTML_KIND:
+        return []
+    problems = same_html_markup(pair.source.raw, pair.target.raw)
+    message = "HTML differs from the source: " + "; ".join(problems)
+    return [Finding("html-markup", "error", message)] if problems else []
 
 
 def check_unsafe_urls(pair: Pair) -> list[Finding]:
@@ -202,8 +235,10 @@ CHECKS: list[Check] = [
     check_damaged,
     check_empty,
     check_raw_html,
+    check_html_markup,
     check_unsafe_urls,
     check_inline_code,
+    check_site_tags,
     check_link_targets,
     check_markup,
     check_numbers,

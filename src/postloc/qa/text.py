@@ -18,6 +18,11 @@ from decimal import Decimal
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
+from postloc.config import DEFAULT_RULES, Extraction
+from postloc.markdown.sitesyntax.params import masked
+from postloc.markdown.sitesyntax.plugin import BLOCK_TAG, CODE, INLINE_TAG
+from postloc.markdown.sitesyntax.scan import scan_tags
+
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
     from markdown_it.token import Token
@@ -105,6 +110,23 @@ def raw_html(text: ParsedText) -> Counter[str]:
     for token in text.blocks:
         if token.type == "html_block":
             found[token.content.strip()] += 1
+    return found
+
+
+def site_tags(tokens: Iterable[Token], rules: Extraction = DEFAULT_RULES) -> Counter[str]:
+    """Site tags (shortcodes, Liquid, attribute lists, heading ids) among ``tokens``, with how
+    often each occurs; translated parameter values masked, code between tag pairs whole, and
+    the tags of link and image targets (``[x]({{< ref "a.md" >}})``) too."""
+    found: Counter[str] = Counter()
+    for token in tokens:
+        if token.type in (INLINE_TAG, BLOCK_TAG):
+            found[masked(token.content, rules.params_for)] += 1
+        elif token.type == CODE:
+            found[token.markup + token.content] += 1
+        elif token.type in ("link_open", "image"):
+            target = str(token.attrs.get("href" if token.type == "link_open" else "src", ""))
+            if "{" in target:
+                found.update(target[tag.start : tag.end] for tag in scan_tags(target))
     return found
 
 

@@ -2,64 +2,42 @@
 
 The rest of the Markdown side sees front matter only through these four
 functions, so a format is added here and nowhere else: :func:`locate` finds
-the fences, :func:`load` reads the mapping, :func:`segments` lists the
-translatable values with their source spans, :func:`edits` writes translated
-values and export's extra keys back, every other byte kept. YAML is read by
-:mod:`~postloc.markdown.frontmatter.yaml_matter`.
+it (YAML ``---``, TOML ``+++`` or a JSON object, as Hugo reads them:
+:mod:`~postloc.markdown.frontmatter.fences`), :func:`load` reads the
+mapping, :func:`segments` lists the values the configured field paths name
+(:mod:`~postloc.markdown.frontmatter.paths`) with their source spans, and
+:func:`edits` writes translated values and export's extra keys back in the
+post's own format, every other byte kept. Each format is one
+:class:`~postloc.markdown.frontmatter.codec.Codec`.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
+import contextlib
+from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
-from yaml.nodes import CollectionNode, MappingNode, ScalarNode
-
 from postloc.errors import BadFrontMatter
-from postloc.markdown.frontmatter.yaml_matter import (
-    Entry,
-    Fences,
-    compose,
-    construct,
-    double_quoted,
-    entries,
-    find_fences,
-    format_key,
-    format_scalar,
-)
+from postloc.markdown.frontmatter.codec import Codec, LineOf
+from postloc.markdown.frontmatter.fences import Fences, find_fences
+from postloc.markdown.frontmatter.json_matter import JSON
+from postloc.markdown.frontmatter.paths import parse_path, path_of_kind, select
+from postloc.markdown.frontmatter.toml_matter import TOML
+from postloc.markdown.frontmatter.yaml_codec import YAML, new_front_matter
+from postloc.markdown.frontmatter.yaml_scalars import format_scalar
 from postloc.markdown.lines import LineTable, line_number, line_starts
-from postloc.markdown.model import (
-    FRONT_MATTER_KIND_PREFIX,
-    Edit,
-    Post,
-    Segment,
-    front_matter_kind,
-)
+from postloc.markdown.model import Edit, FrontMatterFormat, Post, Segment
 
-__all__ = [
-    "Entry",
-    "Fences",
-    "compose",
-    "construct",
-    "double_quoted",
-    "edits",
-    "entries",
-    "find_fences",
-    "format_key",
-    "format_scalar",
-    "load",
-    "locate",
-    "segments",
-]
+__all__ = ["Fences", "edits", "format_scalar", "load", "locate", "segments"]
 
-_STR_TAG: Final = "tag:yaml.org,2002:str"
+_CODECS: Final[dict[FrontMatterFormat, Codec]] = {"yaml": YAML, "toml": TOML, "json": JSON}
 
 
 def locate(text: str) -> Fences | None:
-    """Where the front matter of a post's ``text`` sits; None when it has none.
+    """Where the front matter of a post's ``text`` sits, and its format; None without one.
 
-    Raises BadFrontMatter (no path: the caller adds it) for an opening fence never closed.
+    Raises BadFrontMatter (no path: the caller adds it) for an opening fence never closed
+    and for a JSON object that does not read.
     """
     return find_fences(text)
 
@@ -67,38 +45,43 @@ def locate(text: str) -> Fences | None:
 def load(text: str, fences: Fences, starts: list[int], path: str) -> dict[str, Any]:
     """The front matter mapping between ``fences``; BadFrontMatter naming ``path`` and the
     file line on bad input. ``starts`` are the text's line starts."""
-    offset = fences.yaml_start
+    offset = fences.start
 
     def line_of(index: int) -> int:
         return line_number(starts, offset + index)
 
     try:
-        node = compose(text[fences.yaml_start : fences.yaml_end], line_of)
-        return construct(node, line_of)
+        return _CODECS[fences.format].load(text[fences.start : fences.end], line_of)
     except BadFrontMatter as exc:
         raise BadFrontMatter(exc.message, path=path, line=exc.line) from None
 
 
 def segments(post: Post, lines: LineTable, fields: Sequence[str]) -> list[Segment]:
-    """String values of the top-level keys in ``fields``, in source order."""
+    """The non-blank strings the field paths ``fields`` name, in source order, stripped.
+
+    ``title`` is a kind of its own, any other path's values are ``front-matter:<path>``.
+    """
     if post.front_matter_span is None:
         return []
-    offset, end = post.front_matter_span
-    node = compose(post.text[offset:end], lambda i: lines.number(offset + i))
-    wanted = set(fields)
-    found = []
-    for entry in entries(node):
-        value = entry.value
-        if entry.key not in wanted or not isinstance(value, ScalarNode) or value.tag != _STR_TAG:
-            continue
-        text = value.value.strip()
-        if not text:
-            continue
-        start = offset + value.start_mark.index
-        source = post.text[start : offset + value.end_mark.index]
-        stop = start + len(source.rstrip())
-        found.append(Segment(text, front_matter_kind(entry.key), lines.number(start), start, stop))
-    return found
+    with _naming(post):
+        return _segments(post, lines, fields)
+
+
+def _segments(post: Post, lines: LineTable, fields: Sequence[str]) -> list[Segment]:
+    assert post.front_matter_span is not None
+    base, end = post.front_matter_span
+    chosen = [
+        c for c in select(post.front_matter, [parse_path(f) for f in fields]) if c.value.strip()
+    ]
+    codec = _CODECS[post.front_matter_format]
+    spots = codec.spots(post.text[base:end], [c.address for c in chosen], _line_of(post))
+    found = [
+        Segment(
+            c.value.strip(), c.path.kind, lines.number(base + s.start), base + s.start, base + s.end
+        )
+        for c, s in zip(chosen, spots, strict=True)
+    ]
+    return sorted(found, key=lambda segment: segment.start)
 
 
 def edits(
@@ -107,84 +90,68 @@ def edits(
     extra: Sequence[tuple[str, Any]] = (),
 ) -> list[Edit]:
     """Edits writing each front-matter segment's translation and setting each ``extra`` key
-    (in place when present, else appended; a post without front matter gets one).
+    (in place when present, else added; a post without front matter gets a YAML one).
 
-    An ``extra`` key wins over a translated value of the same key; an empty
-    translation, or one equal to the source, leaves the value's bytes alone.
+    An ``extra`` key wins over translated values inside the top-level value it replaces; an
+    empty translation, or one equal to the source, leaves the value's bytes alone.
     """
-    node = _node(post)
-    flow = bool(node is not None and node.flow_style)
-    extra_keys = {key for key, _value in extra}
-    found: list[Edit] = []
-    for segment, translation in translated:
-        key = segment.kind.removeprefix(FRONT_MATTER_KIND_PREFIX)
-        if translation.strip() and translation != segment.text and key not in extra_keys:
-            found.append(Edit(segment.start, segment.end, format_scalar(translation, flow)))
-    found.extend(_extra_edits(post, node, flow, extra))
-    return found
-
-
-def _node(post: Post) -> MappingNode | None:
-    if post.front_matter_span is None:
-        return None
-    start, end = post.front_matter_span
-    return compose(post.text[start:end], lambda i: line_number(line_starts(post.text), start + i))
-
-
-def _extra_edits(
-    post: Post, node: MappingNode | None, flow: bool, extra: Sequence[tuple[str, Any]]
-) -> list[Edit]:
-    """Edits that set each ``extra`` key: in place when present, else appended."""
-    if not extra:
-        return []
-    nl = post.newline
-    if post.front_matter_span is None:
-        lines = "".join(f"{format_key(k)}: {format_scalar(v)}{nl}" for k, v in extra)
-        return [Edit(0, 0, f"---{nl}{lines}---{nl}")]
-    base, yaml_end = post.front_matter_span
-    yaml_text = post.text[base:yaml_end]
-    existing = {entry.key: entry for entry in entries(node)}
-    found: list[Edit] = []
-    for key, value in extra:
+    for key, _value in extra:
         if not isinstance(key, str):
             raise TypeError(f"front matter key must be a string, not {key!r}")
-        new = format_scalar(value, flow)
-        entry = existing.get(key)
-        if entry is None:
-            found.append(_append(post, node, flow, key, new))
-            continue
-        old = post.front_matter.get(key)
-        if type(old) is type(value) and old == value:
-            continue
-        target = entry.value
-        start, end = target.start_mark.index, target.end_mark.index
-        end = start + len(yaml_text[start:end].rstrip())
-        empty = start == target.end_mark.index or (
-            isinstance(target, CollectionNode) and not target.flow_style
-        )
-        colon = _colon_after(yaml_text, entry.key_end)
-        if empty and colon is not None:
-            found.append(Edit(base + colon + 1, base + max(end, colon + 1), " " + new))
-        else:
-            found.append(Edit(base + start, base + end, new))
+    if post.front_matter_span is None:
+        return [Edit(0, 0, new_front_matter(extra, post.newline))] if extra else []
+    with _naming(post):
+        return _edits(post, translated, extra)
+
+
+def _edits(
+    post: Post, translated: Sequence[tuple[Segment, str]], extra: Sequence[tuple[str, Any]]
+) -> list[Edit]:
+    assert post.front_matter_span is not None
+    base, end = post.front_matter_span
+    source = post.text[base:end]
+    codec = _CODECS[post.front_matter_format]
+    line_of = _line_of(post)
+    extra_keys = {key for key, _value in extra}
+    wanted = [
+        (segment, translation)
+        for segment, translation in translated
+        if translation.strip()
+        and translation != segment.text
+        and path_of_kind(segment.kind).steps[0].key not in extra_keys
+    ]
+    found: list[Edit] = []
+    if wanted:
+        paths = list(dict.fromkeys(path_of_kind(segment.kind) for segment, _ in wanted))
+        chosen = select(post.front_matter, paths)
+        spots = codec.spots(source, [c.address for c in chosen], line_of)
+        by_span = {(base + s.start, base + s.end): s for s in spots}
+        for segment, translation in wanted:
+            spot = by_span.get((segment.start, segment.end))
+            if spot is None:
+                raise ValueError(f"segment at offset {segment.start} is no front-matter value")
+            found.append(Edit(segment.start, segment.end, codec.write(translation, spot)))
+    for edit in codec.set_keys(source, post.front_matter, extra, post.newline, line_of):
+        found.append(Edit(base + edit.start, base + edit.end, edit.new))
     return found
 
 
-def _colon_after(yaml_text: str, pos: int) -> int | None:
-    """Offset of the ``:`` that follows a key ending at ``pos`` (None if not found)."""
-    found = re.compile(r"[ \t]*:").match(yaml_text, pos)
-    return found.end() - 1 if found else None
+def _line_of(post: Post) -> LineOf:
+    """File line of an offset in the post's front matter source (for error messages)."""
+    base = post.front_matter_span[0] if post.front_matter_span else 0
+
+    def line_of(index: int) -> int:
+        return line_number(line_starts(post.text), base + index)
+
+    return line_of
 
 
-def _append(post: Post, node: MappingNode | None, flow: bool, key: str, new: str) -> Edit:
-    assert post.front_matter_span is not None
-    base, yaml_end = post.front_matter_span
-    if node is not None and flow:
-        close = base + node.end_mark.index - 1
-        separator = ", " if node.value else ""
-        quoted = format_scalar(key, flow=True)
-        return Edit(close, close, f"{separator}{quoted}: {new}")
-    # Same indentation as the existing keys: YAML may indent the whole mapping.
-    indent = " " * node.value[0][0].start_mark.column if node is not None and node.value else ""
-    line = f"{indent}{format_key(key)}: {new}{post.newline}"
-    return Edit(yaml_end, yaml_end, line)
+@contextlib.contextmanager
+def _naming(post: Post) -> Iterator[None]:
+    """Name the post in a BadFrontMatter raised without a path (the codecs know no paths)."""
+    try:
+        yield
+    except BadFrontMatter as exc:
+        if exc.path is not None:
+            raise
+        raise BadFrontMatter(exc.message, path=post.path, line=exc.line) from None

@@ -1,4 +1,4 @@
-"""YAML front matter: find the fences, load strictly, locate values, write scalars back.
+"""YAML front matter: load strictly, and find a value's node (with its source offsets).
 
 Loading is ``yaml.safe_load`` minus anchors and aliases: an alias bomb must
 fail in one line, not expand, so the composer refuses the first anchor or
@@ -9,8 +9,6 @@ byte, comment included, as the author wrote it.
 
 from __future__ import annotations
 
-import datetime
-import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,37 +16,16 @@ from typing import Any, Final
 
 import yaml
 from yaml.events import AliasEvent
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import CollectionNode, MappingNode, Node, ScalarNode, SequenceNode
 
 from postloc.characters import describe, first_forbidden
 from postloc.errors import BadFrontMatter
-from postloc.markdown.lines import LINE_BREAK
-from postloc.markdown.model import FrontMatterFormat
+from postloc.markdown.frontmatter.paths import Address
+from postloc.markdown.frontmatter.paths import describe as describe_address
 
-_OPEN_FENCE = re.compile(rf"---[ \t]*(?:{LINE_BREAK.pattern}|\Z)")
-_CLOSE_FENCE = re.compile(rf"(?:---|\.\.\.)[ \t]*(?:{LINE_BREAK.pattern}|\Z)")
-_WIDE = 1 << 30
-"""Emitter width that never folds a scalar over several lines."""
 _C_LOADER: Any = getattr(yaml, "CSafeLoader", None)
 """libyaml's safe loader when PyYAML was built with it (the fast composing path)."""
-_FAST_LOADER: Any = _C_LOADER or yaml.SafeLoader
-"""The loader of the read-back checks, which run once per exported value."""
-_FAST_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-"""libyaml's emitter when present (same bytes as PyYAML's, see :func:`double_quoted`)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Fences:
-    """Where the front matter sits in a post's text."""
-
-    yaml_start: int
-    """Offset of the first YAML character (the line after the opening ``---``)."""
-    yaml_end: int
-    """Offset of the closing fence line (the YAML text ends just before it)."""
-    body_start: int
-    """Offset just after the closing fence line."""
-    format: FrontMatterFormat = "yaml"
-    """Which format the fences hold."""
+_STR_TAG: Final = "tag:yaml.org,2002:str"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,28 +38,6 @@ class Entry:
     """Offset just after the key's source."""
     value: Node
     """The value's node; ``start_mark.index``/``end_mark.index`` are offsets in the YAML text."""
-
-
-def find_fences(text: str) -> Fences | None:
-    """Locate ``---`` … ``---``/``...`` fences at the very start of ``text``; None if absent.
-
-    Raises BadFrontMatter (line 1) when the opening fence has no closing one,
-    since the author clearly meant front matter and silently treating it as a
-    thematic break would publish the YAML.
-    """
-    opening = _OPEN_FENCE.match(text)
-    if opening is None:
-        return None
-    pos = opening.end()
-    while pos < len(text):
-        closing = _CLOSE_FENCE.match(text, pos)
-        if closing is not None:
-            return Fences(opening.end(), pos, closing.end())
-        brk = LINE_BREAK.search(text, pos)
-        if brk is None:
-            break
-        pos = brk.end()
-    raise BadFrontMatter("front matter opened with '---' is never closed by a '---' line", line=1)
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -107,8 +62,9 @@ def compose(yaml_text: str, line_of: Callable[[int], int]) -> MappingNode | None
     """Compose ``yaml_text`` into its top-level mapping node (None when empty).
 
     ``line_of`` turns an offset in ``yaml_text`` into a file line for error
-    messages. Refuses anchors/aliases, non-mapping documents, non-string and
-    duplicate top-level keys. Parse, segment and rebuild each need the node of
+    messages. Refuses anchors/aliases, non-mapping documents, non-string
+    top-level keys and duplicate keys (Hugo's YAML reader refuses those at any
+    depth). Parse, segment and rebuild each need the node of
     the same post, so the last few results are kept (errors never are);
     callers must not mutate the node.
     """
@@ -132,39 +88,48 @@ def _compose(yaml_text: str, line_of: Callable[[int], int]) -> MappingNode | Non
             f"front matter must be a mapping of 'key: value' lines, found {found}",
             line=line_of(node.start_mark.index),
         )
-    seen: set[str] = set()
     for key_node, _value in node.value:
-        key = _plain_key(key_node)
-        if key is None:
+        if _plain_key(key_node) is None:
             raise BadFrontMatter(
                 "front matter keys must be strings (quote the key)",
                 line=line_of(key_node.start_mark.index),
             )
-        if key in seen:
-            raise BadFrontMatter(
-                f"duplicate front matter key {key!r}", line=line_of(key_node.start_mark.index)
-            )
-        seen.add(key)
-    _refuse_escaped_characters(node, line_of)
+    _refuse_escapes_and_duplicates(node, line_of)
     return node
 
 
-def _refuse_escaped_characters(node: Node, line_of: Callable[[int], int]) -> None:
-    """Refuse what an escape (``"\\0"``, ``"\\ud800"``) made of a scalar: the YAML reader
-    only sees the escape, and the character would reach the template and the export."""
-    stack = [node]
+def _refuse_escapes_and_duplicates(node: Node, line_of: Callable[[int], int]) -> None:
+    """Refuse what an escape (``"\\0"``, ``"\\ud800"``) made of a scalar, and a key twice in
+    one mapping, at any depth, in document order.
+
+    The YAML reader only sees the escape, and the character would reach the
+    template and the export; of a key written twice, PyYAML keeps the last
+    silently where Hugo refuses the post, and a translator would see one.
+    """
+    stack: list[tuple[Node, Address]] = [(node, ())]
     while stack:
-        current = stack.pop()
+        current, address = stack.pop()
         if isinstance(current, ScalarNode):
             bad = first_forbidden(current.value)
             if bad is not None:
                 message = f"{describe(current.value[bad])} (written as an escape)"
                 raise BadFrontMatter(message, line=line_of(current.start_mark.index))
         elif isinstance(current, MappingNode):  # pushed reversed: the first bad one is named
-            for key, value in reversed(current.value):
-                stack += (value, key)
+            seen: set[tuple[str, str]] = set()
+            pushed: list[tuple[Node, Address]] = []
+            for key, value in current.value:
+                name = key.value if isinstance(key, ScalarNode) else None
+                if isinstance(name, str):
+                    if (key.tag, name) in seen:
+                        shown = describe_address((*address, name))
+                        line = line_of(key.start_mark.index)
+                        raise BadFrontMatter(f"duplicate front matter key {shown!r}", line=line)
+                    seen.add((key.tag, name))
+                inner = (*address, name) if isinstance(name, str) else address
+                pushed += ((key, address), (value, inner))
+            stack += reversed(pushed)
         else:
-            stack += reversed(current.value)
+            stack += reversed([(item, (*address, i)) for i, item in enumerate(current.value)])
 
 
 class _Unsure:
@@ -302,108 +267,35 @@ def entries(node: MappingNode | None) -> list[Entry]:
 
 def _plain_key(node: Node) -> str | None:
     """The key's string when YAML would construct it as a ``str``, else None."""
-    if not isinstance(node, ScalarNode) or node.tag != "tag:yaml.org,2002:str":
+    if not isinstance(node, ScalarNode) or node.tag != _STR_TAG:
         return None
     value: str = node.value
     return value
 
 
-def format_scalar(value: Any, flow: bool = False) -> str:
-    """YAML source for ``value`` as a mapping value: plain when that reads back identically.
+def node_at(node: MappingNode | None, address: Address) -> tuple[Node, Node | None]:
+    """The node at ``address`` and its parent collection (None for the document itself).
 
-    Strings are plain if YAML reads them back as the same string in this
-    context (block or ``flow`` mapping) and hold no tab or control character
-    (:data:`_CONTROL`), otherwise double-quoted on one line.
-    Other scalars use PyYAML's safe representation; lists and mappings are
-    written in flow style. Raises TypeError for values YAML cannot represent safely.
+    Keys are matched as YAML constructs them (the last of equal keys would
+    win, but :func:`compose` refuses those). KeyError when there is none.
     """
-    if isinstance(value, str):
-        plain = not _cannot_be_plain(value) and not _CONTROL.search(value)
-        if plain and _reads_back(value, value, flow):
-            return value
-        return double_quoted(value)
-    if value is None or isinstance(value, bool | int | float | datetime.date):
-        return _format_plain_scalar(value, flow)
-    if isinstance(value, list | tuple | dict):
-        text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=_WIDE)
-        return _checked(text, value, flow)
-    raise TypeError(f"cannot write {type(value).__name__} into front matter")
+    current: Node | None = node
+    parent: Node | None = None
+    for part in address:
+        parent = current
+        if isinstance(part, int) and isinstance(current, SequenceNode):
+            current = current.value[part] if 0 <= part < len(current.value) else None
+        elif isinstance(part, str) and isinstance(current, MappingNode):
+            current = next((v for k, v in current.value if _plain_key(k) == part), None)
+        else:
+            current = None
+        if current is None:
+            raise KeyError(describe_address(address))
+    if current is None:
+        raise KeyError("the front matter is empty")
+    return current, parent
 
 
-@functools.lru_cache(maxsize=256, typed=True)
-def _format_plain_scalar(value: Any, flow: bool) -> str:
-    """PyYAML's form of a non-string scalar (the same few flags and ratios recur on every post)."""
-    return _checked(yaml.safe_dump(value, allow_unicode=True, width=_WIDE), value, flow)
-
-
-def _checked(dumped: str, value: Any, flow: bool) -> str:
-    text = dumped.removesuffix("\n...\n").strip()
-    if not _reads_back(text, value, flow):
-        raise TypeError(f"cannot write {value!r} into front matter on one line")
-    return text
-
-
-def double_quoted(text: str) -> str:
-    """``text`` as a one-line double-quoted YAML scalar, exactly as PyYAML writes it.
-
-    libyaml's emitter writes the same bytes as PyYAML's (a test compares them
-    on random text) and is about 20 times faster; it serves when present.
-    Lone surrogates, which libyaml cannot encode, go to PyYAML.
-    """
-    try:
-        dumped = _dump_double_quoted(text, _FAST_DUMPER)
-    except UnicodeEncodeError:
-        dumped = _dump_double_quoted(text, yaml.SafeDumper)
-    return dumped.rstrip("\n")
-
-
-def _dump_double_quoted(text: str, dumper: Any) -> str:
-    dumped: str = yaml.dump(text, Dumper=dumper, default_style='"', allow_unicode=True, width=_WIDE)
-    return dumped
-
-
-def format_key(key: str) -> str:
-    """YAML source for a top-level mapping key (plain when safe, else double-quoted)."""
-    plain = key and ":" not in key and not _CONTROL.search(key)
-    if plain and _reads_back(key, key, False, as_key=True):
-        return key
-    return double_quoted(key)
-
-
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
-"""A tab, control character (C0, DEL, C1), line separator or BOM: never written plain. libyaml
-reads ``Título<TAB>X`` back plain where PyYAML (and so ``postloc`` itself) refuses it, so such
-a value is always double-quoted, a tab written ``\\t``."""
-_NOT_PLAIN = re.compile(r"""[][{}#&*!|>'"%@`,]|.*(?:: | #)""", re.DOTALL)
-
-
-def _cannot_be_plain(text: str) -> bool:
-    """Quick no for :func:`_reads_back`: an indicator first, or ``": "``/``" #"`` inside.
-
-    YAML never reads such a plain scalar back as the same string (flow
-    collection, comment, anchor, tag, quoted or block scalar, reserved
-    character, or a mapping value cut short), so there is no need to ask it.
-    """
-    return _NOT_PLAIN.match(text) is not None
-
-
-def _reads_back(source: str, expected: Any, flow: bool, as_key: bool = False) -> bool:
-    """Whether ``source`` placed as a value (or key) loads back as exactly ``expected``."""
-    if not source or "\n" in source or "\r" in source or source != source.strip():
-        return False
-    doc = f"{source}: x" if as_key else f"k: {source}"
-    if flow:
-        doc = "{" + doc + "}"
-    try:
-        loaded = yaml.load(doc, Loader=_FAST_LOADER)
-    except yaml.YAMLError:
-        return False
-    if not isinstance(loaded, dict) or len(loaded) != 1:
-        return False
-    if as_key:
-        return list(loaded) == [expected] and type(next(iter(loaded))) is type(expected)
-    got = loaded.get("k", _MISSING)
-    return type(got) is type(expected) and bool(got == expected)
-
-
-_MISSING = object()
+def is_flow(node: Node | None) -> bool:
+    """Whether ``node`` is a flow collection (``[a, b]``, ``{k: v}``)."""
+    return isinstance(node, CollectionNode) and bool(node.flow_style)

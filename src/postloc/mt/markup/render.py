@@ -10,9 +10,9 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-from postloc.mt.markup.skeleton import Atom, Node, TextNode
+from postloc.mt.markup.skeleton import BRACKETED, Atom, Node, TextNode
 
-HTML_TAGS = {"em": "i", "strong": "b", "s": "s", "link": "a"}
+HTML_TAGS = {"em": "i", "strong": "b", "s": "s", "link": "a", "image": "span"}
 """The tag each kind of span becomes in the ``html`` rendering."""
 
 
@@ -38,7 +38,7 @@ def render_for_plain_engines(nodes: Sequence[Node]) -> str:
             out.append(node.text)
         elif isinstance(node, Atom):
             out.append(f"⟦{node.id}⟧")
-        elif node.kind == "link":
+        elif node.kind in BRACKETED:
             target = f"⟦{node.id}⟧" if node.closing[1:] else ""
             out.append(node.opening + render_for_plain_engines(node.children) + "]" + target)
         else:

@@ -14,8 +14,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from postloc.markdown.sitesyntax.params import requote
 from postloc.mt.markup.render import HTML_TAGS
-from postloc.mt.markup.skeleton import Atom, Node, Span, pieces_by_id
+from postloc.mt.markup.skeleton import BRACKETED, Atom, Node, Span, pieces_by_id, value_quote
 
 LABELS = {
     "em": "emphasis",
@@ -30,6 +31,7 @@ LABELS = {
     "entity": "entity",
     "break": "line break",
     "bracket": "bracket",
+    "tag": "site tag",
     "unparsed": "markup not understood; text kept untranslated",
 }
 """How problems name each kind of piece."""
@@ -48,23 +50,33 @@ def restore_plain(nodes: Sequence[Node], output: str, problems: list[str]) -> st
     seen: set[int] = set()
     out = []
     position = 0
+    quote: str | None = None  # the text after a tag's part ending in a quote is its value
     for match in _PLACEHOLDER.finditer(output):
-        out.append(_without_half_placeholders(output[position : match.start()], problems))
+        out.append(
+            _value(_without_half_placeholders(output[position : match.start()], problems), quote)
+        )
         position = match.end()
         piece = pieces.get(int(match.group(1)))
-        if piece is None or (isinstance(piece, Span) and piece.kind != "link"):
+        quote = None
+        if piece is None or (isinstance(piece, Span) and piece.kind not in BRACKETED):
             problems.append(f"mangled placeholder {match.group(0)}")
         elif piece.id in seen:
             problems.append(f"duplicated {_describe(piece)}")
         else:
             seen.add(piece.id)
             out.append(piece.source if isinstance(piece, Atom) else piece.closing[1:])
-    out.append(_without_half_placeholders(output[position:], problems))
+            quote = value_quote(piece) if isinstance(piece, Atom) else None
+    out.append(_value(_without_half_placeholders(output[position:], problems), quote))
     for piece in pieces.values():
-        expected = isinstance(piece, Atom) or (piece.kind == "link" and piece.closing[1:])
+        expected = isinstance(piece, Atom) or (piece.kind in BRACKETED and piece.closing[1:])
         if expected and piece.id not in seen:
             problems.append(f"lost {_describe(piece)}")
     return "".join(out)
+
+
+def _value(text: str, quote: str | None) -> str:
+    """Engine text, made safe between a tag's quotes when it is a parameter value."""
+    return text if quote is None else requote(text, quote)
 
 
 def _without_half_placeholders(text: str, problems: list[str]) -> str:
@@ -159,10 +171,13 @@ def _markdown_from_html(
     problems: list[str],
 ) -> str:
     out = []
+    quote: str | None = None  # the text after a tag's part ending in a quote is its value
     for item in _join_fragments(items):
         if isinstance(item, str):
-            out.append(item)
+            out.append(_value(item, quote))
+            quote = None
             continue
+        quote = None
         inner = _markdown_from_html(item.children, pieces, seen, problems)
         piece = pieces.get(item.id) if item.id is not None else None
         if isinstance(piece, Atom) and item.tag == "code":
@@ -170,6 +185,7 @@ def _markdown_from_html(
                 problems.append(f"duplicated {_describe(piece)}")
             else:
                 out.append(piece.source)
+                quote = value_quote(piece)
             if inner:
                 problems.append(f"text inside placeholder for {_describe(piece)}")
             out.append(inner)
@@ -233,7 +249,7 @@ def _census(nodes: Sequence[Node]) -> Counter[tuple[str, str, str]]:
         else (node.kind, node.source, "")
         for node in pieces_by_id(nodes).values()
         if not (isinstance(node, Atom) and node.kind == "bracket")
-        and not (isinstance(node, Span) and node.kind == "link" and node.closing == "]")
+        and not (isinstance(node, Span) and node.kind in BRACKETED and node.closing == "]")
     )
 
 

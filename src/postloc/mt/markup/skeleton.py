@@ -5,6 +5,11 @@ markdown-it's inline tokens neither carry positions nor keep link targets or cod
 written. This module parses once with markdown-it, records each token's source, and nests the
 tokens into :class:`TextNode`, :class:`Atom` and :class:`Span` nodes whose concatenated sources
 rebuild the text exactly; a text that would not rebuild is one ``unparsed`` atom.
+
+A site tag (:mod:`postloc.markdown.sitesyntax`) is an atom; one with reader-visible
+parameter values (``caption="…"``, by the configuration's ``Extraction.params_for``) is cut
+into atoms around each value, which is text. An image is a span like a link: its alt text is
+translated, ``![`` and ``](path "title")`` are kept aside.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import Any
+from typing import Any, Final
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import (
@@ -30,7 +35,12 @@ from markdown_it.rules_inline import (
 from markdown_it.rules_inline.state_inline import StateInline
 from markdown_it.token import Token
 
+from postloc.config import DEFAULT_RULES, Extraction
 from postloc.markdown.dialect import new_parser
+from postloc.markdown.sitesyntax.params import translatable
+from postloc.markdown.sitesyntax.plugin import INLINE_TAG
+from postloc.markdown.sitesyntax.scan import scan_tag
+from postloc.markdown.words import has_word
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,22 +58,25 @@ class Atom:
     id: int
     """Placeholder number, unique within one text."""
     kind: str
-    """``code``, ``html``, ``autolink``, ``image``, ``escape``, ``entity``, ``break``,
-    ``bracket`` (a literal ``⟦``/``⟧``) or ``unparsed`` (the whole text, when parsing failed)."""
+    """``code``, ``html``, ``autolink``, ``image`` (one whose alt text would not rebuild as a
+    span), ``escape``, ``entity``, ``break``, ``tag`` (a site tag, the part of one around a
+    translated value, or half a tag left in the text: ``{{<``, ``%}``), ``bracket`` (a literal
+    ``⟦``/``⟧``) or ``unparsed`` (the whole text, when parsing failed)."""
     source: str
     """Exact source text of the piece."""
 
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """Emphasis, strikethrough or a link: translated content between delimiters kept aside."""
+    """Emphasis, strikethrough, a link or an image: translated content between delimiters
+    kept aside."""
 
     id: int
     """Element number, unique within one text."""
     kind: str
-    """``em``, ``strong``, ``s`` or ``link``."""
+    """``em``, ``strong``, ``s``, ``link`` or ``image``."""
     opening: str
-    """Source of the opening delimiter (``**``, ``_``, ``[``)."""
+    """Source of the opening delimiter (``**``, ``_``, ``[``, ``![``)."""
     closing: str
     """Source of the closing delimiter (``**``, ``](https://… "Title")``, ``][ref]``)."""
     children: tuple[Node, ...]
@@ -74,6 +87,11 @@ Node = TextNode | Atom | Span
 
 _SOURCE = "postloc_source"
 """Key of ``Token.meta`` where :func:`_recording` keeps a token's exact source."""
+_CLOSING = "postloc_closing"
+"""Key of an image token's ``meta``: the source after its alt text (``](path "title")``)."""
+
+BRACKETED: Final = frozenset({"link", "image"})
+"""Spans whose text sits in brackets and whose target is kept aside."""
 
 
 class _AnyReference(dict[str, dict[str, str]]):
@@ -110,6 +128,9 @@ def _recording(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInli
             created[-1].meta[_SOURCE] = state.src[label_end : state.pos]
         else:
             created[0].meta[_SOURCE] = pending + state.src[start : state.pos]
+        if rule is image:
+            label_end = state.md.helpers.parseLinkLabel(state, start + 1, False)
+            created[0].meta[_CLOSING] = state.src[label_end : state.pos]
         return True
 
     return recorded
@@ -139,21 +160,23 @@ _CLOSE = {"em_close": "em", "strong_close": "strong", "s_close": "s", "link_clos
 _ATOMS = {"code_inline": "code", "html_inline": "html", "image": "image", "hardbreak": "break"}
 
 
-_MARKUP_CHARS = re.compile(r"[*_\[\]<>`&\\~!\n\r⟦⟧]| {2}")
+_MARKUP_CHARS = re.compile(r"[*_\[\]<>`&\\~!{\n\r⟦⟧]| {2}")
 """Characters that can start inline markup; text without any of them is plain prose."""
 
 
 @lru_cache(maxsize=8192)
-def parse_skeleton(text: str) -> tuple[Node, ...]:
+def parse_skeleton(text: str, rules: Extraction = DEFAULT_RULES) -> tuple[Node, ...]:
     """The skeleton of ``text``; one ``unparsed`` atom if it would not rebuild ``text`` exactly.
 
-    Prose without a markup character skips markdown-it (most segments), and results
-    are cached: the same msgid is protected once per target language.
+    ``rules`` say which site-tag parameters are translated. Prose without a markup
+    character skips markdown-it (most segments), and results are cached: the same msgid
+    is protected once per target language.
     """
     if not _MARKUP_CHARS.search(text):
         return (TextNode(text),) if text else ()
     try:
-        nodes = _build(_parser().parseInline(text, {"references": _AnyReference()})[0].children)
+        tokens = _parser().parseInline(text, {"references": _AnyReference()})[0].children
+        nodes = _build(tokens, itertools.count(1), rules)
     except (ValueError, KeyError, IndexError):
         nodes = None
     if nodes is None or skeleton_markdown(nodes) != text:
@@ -161,10 +184,11 @@ def parse_skeleton(text: str) -> tuple[Node, ...]:
     return nodes
 
 
-def _build(tokens: Sequence[Token] | None) -> tuple[Node, ...] | None:
+def _build(
+    tokens: Sequence[Token] | None, ids: Iterator[int], rules: Extraction
+) -> tuple[Node, ...] | None:
     """Nest the flat token stream; None when it is not well nested."""
     stack: list[tuple[str, int, str, list[Node]]] = [("", 0, "", [])]
-    ids = itertools.count(1)
     in_autolink = False
     for token in tokens or ():
         children = stack[-1][3]
@@ -186,6 +210,10 @@ def _build(tokens: Sequence[Token] | None) -> tuple[Node, ...] | None:
             stack[-1][3].append(Span(node_id, kind, opening, closing, tuple(inner)))
         elif token.type == "text_special":
             children.append(Atom(next(ids), token.info or "escape", token.markup))
+        elif token.type == INLINE_TAG:
+            _append_tag(children, token.content, ids, rules)
+        elif token.type == "image" and _CLOSING in token.meta:
+            children.append(_image(token, ids, rules))
         elif token.type in _ATOMS:
             children.append(Atom(next(ids), _ATOMS[token.type], source or token.content))
         else:
@@ -193,14 +221,56 @@ def _build(tokens: Sequence[Token] | None) -> tuple[Node, ...] | None:
     return tuple(stack[0][3]) if len(stack) == 1 else None
 
 
+def _image(token: Token, ids: Iterator[int], rules: Extraction) -> Node:
+    """An image as a span around its alt text, or one atom when the alt text is not plain."""
+    node_id = next(ids)
+    inner = _build(token.children, ids, rules)
+    source = token.meta.get(_SOURCE) or ""
+    closing = token.meta[_CLOSING]
+    if inner is None or "![" + skeleton_markdown(inner) + closing != source:
+        return Atom(node_id, "image", source)
+    return Span(node_id, "image", "![", closing, inner)
+
+
+def _append_tag(children: list[Node], source: str, ids: Iterator[int], rules: Extraction) -> None:
+    """A site tag: one atom, or atoms around each reader-visible parameter value."""
+    tag = scan_tag(source, 0)
+    values = [
+        param
+        for param in (translatable(source, tag, rules.params_for) if tag else [])
+        if has_word(source[param.start : param.end])
+    ]
+    done = 0
+    for param in values:
+        children.append(Atom(next(ids), "tag", source[done : param.start]))
+        _append_text(children, source[param.start : param.end], ids)
+        done = param.end
+    children.append(Atom(next(ids), "tag", source[done:]))
+
+
+def value_quote(atom: Atom) -> str | None:
+    """The quote that opens a translated value right after ``atom``, if it is a tag's part
+    before one (a whole tag ends with ``}``, the part before a value with its quote)."""
+    if atom.kind == "tag" and atom.source[-1:] in ('"', "'", "`"):
+        return atom.source[-1]
+    return None
+
+
+_NOT_FOR_ENGINES: Final = re.compile(r"([⟦⟧]|\{\{[<%]|[<>%]\}\}|\{[%:]|%\})")
+"""Text that is kept from engines: literal ``⟦``/``⟧`` (never mistaken for placeholders) and
+the halves of site tags an unclosed or broken tag leaves in the text (``{{<``, ``%}``)."""
+
+
 def _append_text(children: list[Node], text: str, ids: Iterator[int]) -> None:
-    """Add text, merging with a preceding text; literal ``⟦``/``⟧`` become atoms so they
-    can never be mistaken for placeholders."""
-    for i, part in enumerate(re.split(r"([⟦⟧])", text)):
+    """Add text, merging with a preceding text; what :data:`_NOT_FOR_ENGINES` matches
+    becomes an atom (``bracket``, or ``tag`` for half a tag)."""
+    last = children[-1] if children else None
+    if isinstance(last, TextNode):
+        children.pop()
+        text = last.text + text  # pieces split across tokens are seen whole
+    for i, part in enumerate(_NOT_FOR_ENGINES.split(text)):
         if i % 2:
-            children.append(Atom(next(ids), "bracket", part))
-        elif part and children and isinstance(children[-1], TextNode):
-            children[-1] = TextNode(children[-1].text + part)
+            children.append(Atom(next(ids), "bracket" if part in ("⟦", "⟧") else "tag", part))
         elif part:
             children.append(TextNode(part))
 
