@@ -4,7 +4,9 @@
 (headings, paragraphs with inline markup, nested lists and quotes, fenced and
 indented code, tables, HTML, thematic breaks, link definitions, and site-generator
 syntax: Hugo shortcodes inline, on lines of their own, paired around Markdown and
-over several lines, Liquid tags and code pairs, kramdown attribute lists, heading ids).
+over several lines, Liquid tags and code pairs, kramdown attribute lists, heading ids), and
+the Markdown extensions (footnotes, definition lists, task lists, containers, admonitions)
+and ``postloc:off`` regions.
 With ``single_line=True`` every paragraph-like block fits on one line, which is
 the case where export must be byte-identical to the source.
 """
@@ -70,6 +72,7 @@ inline_element = st.one_of(
     _phrase().map(lambda p: f"{{{{% note %}}}}{p} **{p}**{{{{% /note %}}}}"),
     _phrase().map(lambda p: f'[{p}]({{{{< ref "posts/x.md" >}}}})'),
     _phrase().map(lambda p: f"[{p}]({{% post_url 2024-01-01-billet %}})"),
+    st.sampled_from(("[^1]", "[^note]", "[^absente]")),
 )
 """One inline piece: a word, emphasis, code span, link, image, HTML, escape, entity or site tag
 (shortcode, Liquid, attribute list; with a translated parameter; as a link destination)."""
@@ -240,10 +243,46 @@ def block(draw: st.DrawFn, single_line: bool, depth: int) -> list[str]:
         st.just(['[ref]: https://exemple.fr/ref "Référence"']),
         st.just(["![une image seule](photo.jpg)"]),
         site_block(single_line),
+        extension_block(single_line),
     ]
     if depth > 0:
         options += [bullet_list(single_line, depth - 1), block_quote(single_line, depth - 1)]
+        options.append(container(single_line, depth - 1))
     return draw(st.one_of(*options))
+
+
+@st.composite
+def extension_block(draw: st.DrawFn, single_line: bool) -> list[str]:
+    """A footnote definition, a definition list, a task list, an admonition or a region
+    excluded by ``postloc:off`` (:mod:`postloc.markdown.extensions`, ``regions``)."""
+    kind = draw(st.sampled_from(("footnote", "deflist", "tasks", "admonition", "off")))
+    if kind == "footnote":
+        label = draw(st.sampled_from(("1", "note", "2")))
+        return _indent(draw(paragraph(single_line)), f"[^{label}]: ", "    ")
+    if kind == "deflist":
+        out = [draw(inline_line(3))]
+        for _ in range(draw(st.integers(1, 2))):
+            marker = draw(st.sampled_from((": ", "~ ")))
+            out += _indent(draw(paragraph(single_line)), marker, "  ")
+        return out
+    if kind == "tasks":
+        out = []
+        for _ in range(draw(st.integers(1, 3))):
+            box = draw(st.sampled_from(("[ ] ", "[x] ", "[X] ")))
+            out += _indent(draw(paragraph(single_line)), "- " + box, "  ")
+        return out
+    if kind == "admonition":
+        head = draw(st.sampled_from(("!!! note", "??? tip", '!!! warning "Attention"')))
+        return [head, *_indent(draw(paragraph(single_line)), "    ", "    ")]
+    marker = draw(st.sampled_from(("postloc", "translate")))
+    return [f"<!-- {marker}:off -->", *draw(paragraph(single_line)), f"<!-- {marker}:on -->"]
+
+
+@st.composite
+def container(draw: st.DrawFn, single_line: bool, depth: int) -> list[str]:
+    """A ``::: name`` container around blocks."""
+    name = draw(st.sampled_from(("note", "warning Titre", "details")))
+    return [f"::: {name}", *draw(blocks(single_line, depth, max_size=2)), ":::"]
 
 
 @st.composite

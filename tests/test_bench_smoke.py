@@ -1,6 +1,7 @@
-"""``make bench`` smoke test: the corpus generator and the results table, on 3 posts.
+"""``make bench`` smoke test: the corpus generator, the results table, what the MT floor feeds
+the raw engines, and the process timer, on 3 posts.
 
-No peer tool runs and nothing is timed; the benchmark itself is ``make bench``.
+No peer tool or engine runs and nothing is measured; the benchmark itself is ``make bench``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ def _load(name: str) -> ModuleType:
 
 corpus = _load("corpus")
 results = _load("results")
+timing = _load("timing")
+mt_floor = _load("mt_floor")
 
 
 def _three() -> list:
@@ -122,3 +125,27 @@ def test_results_document_has_table_notes_and_machine() -> None:
     assert "- a note" in text
     assert "- postloc 0.1.0" in text
     assert any(line.startswith("- CPU: ") for line in machine)
+
+
+def test_floor_document_is_what_postloc_sends_apertium() -> None:
+    """The raw floor process gets the segments exactly as postloc's engine wraps them."""
+    document = mt_floor.engine_document(["Un **texte** [lien](https://e.org/).", "Deux"])
+    assert document == (
+        '<p id="s0">Un <b id="1">texte</b> <a id="2">lien</a>.</p>\n<p id="s1">Deux</p>\n'
+    )
+    assert [mode for mode, _through in mt_floor.RAW_PAIRS.values()] == [
+        "fr-es",
+        "spa-eng",
+        "fra-cat",
+        "fr-eo",
+    ]
+    assert mt_floor.RAW_PAIRS["en"][1] == "es"  # en's floor reads fr-es's raw output
+
+
+def test_run_process_feeds_a_file_and_counts_the_childs_cpu(tmp_path: Path) -> None:
+    source = tmp_path / "in.txt"
+    source.write_text("bonjour", encoding="utf-8")
+    script = "import sys\nsum(range(3_000_000))\nsys.stdout.write(sys.stdin.read().upper())"
+    done = timing.run_process([sys.executable, "-c", script], stdin=source)
+    assert done.stdout == "BONJOUR" and done.returncode == 0
+    assert done.cpu_seconds > 0 and done.max_rss_mb > 0

@@ -59,6 +59,16 @@ def field_path_error(path: str) -> str | None:
 DEFAULT_SHORTCODE_PARAMS = ("caption", "title", "alt", "text")
 """Shortcode parameters whose value a reader sees, translated in every shortcode."""
 
+MARKDOWN_EXTENSIONS: Final = (
+    "footnotes",
+    "definition-lists",
+    "task-lists",
+    "containers",
+    "admonitions",
+)
+"""The Markdown extensions ``[markdown] extensions`` may name, all on by default (the one
+list: :mod:`postloc.markdown.extensions` installs each from mdit-py-plugins)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
@@ -76,6 +86,9 @@ class Extraction:
     shortcode_params_by_name: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """``[shortcodes.<name>] params``: the translated parameters of one shortcode, replacing
     the default list for it (an empty list translates none)."""
+    markdown_extensions: tuple[str, ...] = MARKDOWN_EXTENSIONS
+    """``[markdown] extensions``: the :data:`MARKDOWN_EXTENSIONS` the site's renderer reads;
+    the syntax of one left out is plain Markdown text (``[^1]`` stays text)."""
 
     def params_for(self, shortcode: str) -> tuple[str, ...]:
         """The translated parameters of ``shortcode`` (a Hugo shortcode or Liquid tag name)."""
@@ -136,6 +149,8 @@ class Config:
     """``[shortcodes] params``: see :class:`Extraction`."""
     shortcode_params_by_name: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """``[shortcodes.<name>] params``: see :class:`Extraction`."""
+    markdown_extensions: tuple[str, ...] = MARKDOWN_EXTENSIONS
+    """``[markdown] extensions``: see :class:`Extraction`."""
     include_drafts: bool = False
     """``[translate] include_drafts``: send drafts and unpublished posts (``draft: true``,
     ``published: false``, a future ``publishDate``, a past ``expiryDate``) to machine
@@ -182,6 +197,7 @@ class Config:
             front_matter_fields=self.front_matter_fields,
             shortcode_params=self.shortcode_params,
             shortcode_params_by_name=self.shortcode_params_by_name,
+            markdown_extensions=self.markdown_extensions,
         )
 
     def engine_for(self, lang: str) -> str:
@@ -208,6 +224,7 @@ _TOP_KEYS = {
     "export",
     "translate",
     "shortcodes",
+    "markdown",
 }
 _EXPORT_KEYS = {"include_outdated", "include_machine_drafts", "min_translated", "filename"}
 
@@ -329,6 +346,7 @@ def parse_config(
             translate["include_drafts"], bool, "translate.include_drafts", where
         )
     values.update(_shortcodes(raw.get("shortcodes", {}), where))
+    values.update(_markdown(raw.get("markdown", {}), where))
     config = Config(**values)
     validate(config, where)
     return config
@@ -357,6 +375,27 @@ def _shortcodes(table: Any, where: str) -> dict[str, Any]:
     if by_name:
         values["shortcode_params_by_name"] = tuple(sorted(by_name))
     return values
+
+
+def _markdown(table: Any, where: str) -> dict[str, Any]:
+    """``[markdown] extensions``: the extensions the site's renderer reads, each known, once."""
+    _expect(table, dict, "markdown", where)
+    for key in table:
+        if key != "extensions":
+            raise ConfigError(f"unknown key markdown.{key}", path=where)
+    if "extensions" not in table:
+        return {}
+    names = _str_list(table["extensions"], "markdown.extensions", where)
+    for index, name in enumerate(names):
+        if name not in MARKDOWN_EXTENSIONS:
+            raise ConfigError(
+                f"markdown.extensions: unknown extension {name!r} "
+                f"(one of {', '.join(MARKDOWN_EXTENSIONS)})",
+                path=where,
+            )
+        if name in names[:index]:
+            raise ConfigError(f"markdown.extensions lists {name!r} twice", path=where)
+    return {"markdown_extensions": tuple(n for n in MARKDOWN_EXTENSIONS if n in names)}
 
 
 def validate(config: Config, where: str = CONFIG_NAME) -> None:

@@ -61,21 +61,7 @@ def examples() -> list[Example]:
 
 EXAMPLES: Final = examples()
 
-_REFERENCE_IMAGE: Final = (
-    "reference image whose alt text is also its label: a translated alt no longer resolves"
-    " (issue 16, case 4)"
-)
-EXCLUDED: Final[dict[int, str]] = {
-    488: "[link](<foo\\nbar>) is text; joined onto one line it becomes a link (issue 16, case 2)",
-    569: _REFERENCE_IMAGE,
-    572: _REFERENCE_IMAGE,
-    580: _REFERENCE_IMAGE,
-    581: _REFERENCE_IMAGE,
-    582: _REFERENCE_IMAGE,
-    584: _REFERENCE_IMAGE,
-    585: _REFERENCE_IMAGE,
-    587: _REFERENCE_IMAGE,
-}
+EXCLUDED: Final[dict[int, str]] = {}
 """Examples whose round trip is known not to hold, by number, each with the reason."""
 
 

@@ -222,9 +222,18 @@ def test_translated_site_post_keeps_tags_byte_for_byte() -> None:
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.name)
 def test_corpus_uppercase_keeps_structure(path: Path) -> None:
     text = path.read_bytes().decode("utf-8")
-    _post, _segments, out = rebuilt(text, lambda s: s.text.upper())
+    _post, _segments, out = rebuilt(text, lambda s: _upper_outside_footnotes(s.text))
     assert tags(render(out)) == tags(render(text))
     assert code_blocks(out) == code_blocks(text)
+
+
+_FOOTNOTE_REF = re.compile(r"(\[\^[^\]\s]+\])")
+
+
+def _upper_outside_footnotes(text: str) -> str:
+    """Upper case, footnote references aside: unlike link labels, their labels are
+    case-sensitive, and a translation keeps them as they are."""
+    return "".join(p if i % 2 else p.upper() for i, p in enumerate(_FOOTNOTE_REF.split(text)))
 
 
 def test_corpus_has_byte_identical_and_multi_line_posts() -> None:

@@ -133,7 +133,7 @@ def test_html_escapes_text_and_restores_it() -> None:
 
 def test_plain_keeps_delimiters_and_hides_targets() -> None:
     protected = protect('**a** [b](http://u "T") [c][r] [d] `e`', "plain")
-    assert protected.engine_text == "**a** [b]⟦2⟧ [c]⟦3⟧ [d] ⟦5⟧"
+    assert protected.engine_text == "**a** [b]⟦2⟧ [c]⟦3⟧ [d] ⟦4⟧"
 
 
 def _upper_html(engine_text: str) -> str:

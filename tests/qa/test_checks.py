@@ -79,7 +79,13 @@ CASES = [
         'My cat <a href="/chat" onclick="x()">sleeps</a>.',
         "html",
     ),
-    ("html-markup", "Un <em>chat</em>.", "A <em>cat</em>.", "A <em>cat</em><script>x</script>.", "html"),
+    (
+        "html-markup",
+        "Un <em>chat</em>.",
+        "A <em>cat</em>.",
+        "A <em>cat</em><script>x</script>.",
+        "html",
+    ),
     ("raw-html", "Un texte.", "A text.", '<div onclick="x()">A text.</div>', "paragraph"),
     ("raw-html", "Un texte.", "A text.", "A <img src=x onerror=alert(1)> text.", "paragraph"),
     (

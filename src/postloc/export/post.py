@@ -190,7 +190,7 @@ def export_post(
             return outcome
         text = _rebuild(post, segments, chosen, extra, outcome)
     if fmt == "html":
-        text = _as_html(text, post.path, lang)
+        text = _as_html(text, post.path, lang, rules.markdown_extensions)
     return dataclasses.replace(outcome, text=text)
 
 
@@ -283,11 +283,12 @@ def safe_translations(
     return kept, unsafe
 
 
-def _as_html(markdown_text: str, path: str, lang: str) -> str:
+def _as_html(markdown_text: str, path: str, lang: str, extensions: tuple[str, ...]) -> str:
     from postloc.markdown.html import render_page
     from postloc.markdown.parse import parse_post
 
     localized = parse_post(markdown_text, path)
     front: Mapping[str, Any] = localized.front_matter
     body = localized.text[localized.body_start :]
-    return render_page(body, lang=lang, title=str(front.get("title", "")), front_matter=front)
+    title = str(front.get("title", ""))
+    return render_page(body, lang=lang, title=title, front_matter=front, extensions=extensions)

@@ -1,5 +1,7 @@
 """The one Markdown dialect postloc reads: CommonMark plus GFM tables and strikethrough,
-with site-generator tags (Hugo shortcodes, Liquid, kramdown attribute lists) as markup.
+the extensions bloggers use (footnotes, definition lists, task lists, containers and
+admonitions: :mod:`postloc.markdown.extensions`, each switchable per site), and
+site-generator tags (Hugo shortcodes, Liquid, kramdown attribute lists) as markup.
 
 Segmenting, rebuilding, HTML export, markup protection and the QA checks must
 agree on what a post's Markdown means, so every markdown-it parser is built
@@ -30,13 +32,16 @@ def new_parser(
     ``options`` update the preset's options; ``kind`` is a MarkdownIt subclass
     overriding its link hooks. Site tags come from
     :func:`postloc.markdown.sitesyntax.plugin.site_syntax` (no library reads them: see
-    that module).
+    that module), the extensions from :func:`postloc.markdown.extensions.install` (a
+    parse's ``env`` switches them off: :func:`~postloc.markdown.extensions.parse_env`).
     """
     from markdown_it import MarkdownIt
 
+    from postloc.markdown.extensions import install
     from postloc.markdown.sitesyntax.plugin import site_syntax
 
-    return (kind or MarkdownIt)(PRESET, options).enable(list(ENABLED_RULES)).use(site_syntax)
+    md = (kind or MarkdownIt)(PRESET, options).enable(list(ENABLED_RULES))
+    return md.use(install).use(site_syntax)
 
 
 @functools.cache

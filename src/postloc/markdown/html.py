@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from postloc.config import MARKDOWN_EXTENSIONS
 from postloc.markdown.dialect import new_parser
+from postloc.markdown.extensions import parse_env
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -53,13 +55,20 @@ def _attr(value: str) -> str:
 
 
 def render_page(
-    markdown_body: str, *, lang: str, title: str, front_matter: Mapping[str, Any]
+    markdown_body: str,
+    *,
+    lang: str,
+    title: str,
+    front_matter: Mapping[str, Any],
+    extensions: Collection[str] = MARKDOWN_EXTENSIONS,
 ) -> str:
     """A complete, deterministic HTML5 document for one localized post.
 
     ``front_matter`` supplies the optional ``description`` (a ``<meta>``),
     ``date`` (ISO, in ``<time datetime>``) and ``date_display`` (its visible
     text); the title becomes both ``<title>`` and the page's ``<h1>``.
+    ``extensions`` are the site's Markdown extensions (``[markdown] extensions``):
+    footnotes render at the end of the page, as the site's renderer puts them.
     """
     direction = _direction(lang)
     dir_attr = f' dir="{direction}"' if direction else ""
@@ -81,6 +90,6 @@ def render_page(
         shown = _text(front_matter.get("date_display")) or date
         head.append(f'<p><time datetime="{_attr(date)}">{html.escape(shown)}</time></p>')
     head.append("</header>")
-    body: str = _renderer().render(markdown_body)
+    body: str = _renderer().render(markdown_body, parse_env(extensions))
     tail = ["</article>", "</body>", "</html>", ""]
     return "\n".join(head) + "\n" + body + "\n".join(tail)

@@ -18,11 +18,15 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+from markdown_it.common.utils import normalizeReference
+
 from postloc.markdown import frontmatter
 from postloc.markdown.dialect import markdown_parser
 from postloc.markdown.htmlblock import HTML_ATTRIBUTE_KIND, HTML_KIND, html_block_text
+from postloc.markdown.joining import kept_newlines
 from postloc.markdown.lines import LINE_BREAK
 from postloc.markdown.model import Edit, Post, Segment
+from postloc.markdown.references import defined_labels, with_full_references
 from postloc.markdown.sitesyntax.params import requote
 from postloc.markdown.sitesyntax.scan import scan_tags
 
@@ -79,9 +83,9 @@ def rebuild_post(
         if segment.in_front_matter:
             in_front_matter.append((segment, translation))
         else:
-            new = _body_text(post, segment, translation)
-            if new != post.text[segment.start : segment.end]:
-                edits.append(Edit(segment.start, segment.end, new))
+            edit = _body_edit(post, segment, translation)
+            if edit.new != post.text[edit.start : edit.end]:
+                edits.append(edit)
     edits.extend(frontmatter.edits(post, in_front_matter, extra_front_matter))
     return ("\ufeff" if post.bom else "") + _apply(post.text, edits)
 
@@ -99,6 +103,27 @@ def _apply(text: str, edits: list[Edit]) -> str:
     return "".join(out)
 
 
+def _body_edit(post: Post, segment: Segment, translation: str) -> Edit:
+    """The edit a body segment's translation makes: its span replaced, and for the alt text
+    of a shortcut or collapsed reference image the reference after it too, since the
+    translated text can no longer be the label (:mod:`postloc.markdown.references`)."""
+    new = _body_text(post, segment, translation)
+    if segment.kind != "alt-text" or new == post.text[segment.start : segment.end]:
+        return Edit(segment.start, segment.end, new)
+    closing = segment.end
+    while closing < len(post.text) and post.text[closing] in " \t\r\n>":
+        closing += 1
+    if post.text.startswith("][]", closing):  # collapsed: ![alt][]
+        end = closing + 3
+    elif post.text.startswith("]", closing) and not post.text.startswith(("](", "]["), closing):
+        end = closing + 1  # shortcut: ![alt]
+    else:  # an inline image or a full reference: the label is not the alt text
+        return Edit(segment.start, segment.end, new)
+    if normalizeReference(new) == normalizeReference(segment.text):
+        return Edit(segment.start, segment.end, new)
+    return Edit(segment.start, end, f"{new}{post.text[segment.end : closing]}][{segment.text}]")
+
+
 def _body_text(post: Post, segment: Segment, translation: str) -> str:
     """The Markdown that replaces a body segment's span."""
     if segment.kind in (HTML_KIND, HTML_ATTRIBUTE_KIND):
@@ -109,6 +134,10 @@ def _body_text(post: Post, segment: Segment, translation: str) -> str:
         return post.text[segment.start : segment.end]
     if segment.kind == "shortcode-param":
         return requote(text, post.text[segment.start - 1 : segment.start])
+    if segment.kind != "alt-text":
+        text = with_full_references(
+            segment.text, text, defined_labels(post.text[post.body_start :])
+        )
     before = segment.start  # the segment's line starts after the last \n or \r before it
     line_start = 1 + max(post.text.rfind("\n", 0, before), post.text.rfind("\r", 0, before))
     prefix = post.text[line_start : segment.start]
@@ -185,6 +214,7 @@ def _continuation(prefix: str) -> str:
     columns after it do not shift), list markers and anything else (e.g. a
     trimmed U+2003) become spaces.
     """
+    prefix = re.sub(r"\[[ xX]\][ \t]+$", "", prefix)  # a task box is not a container
     spaced = re.sub(r">(?![ \t])", "> ", prefix)
     blanked = _LIST_MARKER.sub(lambda m: " " * len(m.group()), spaced)
     return "".join(c if c in "> \t" else " " for c in blanked)
@@ -204,31 +234,44 @@ def _hard_lines(text: str) -> list[str]:
 
 
 def _lines(text: str) -> list[tuple[str, bool]]:
-    """:func:`_hard_lines`, except that a line break inside a site tag is kept as written:
-    each line comes with whether it continues a tag (then it is taken as it is, its
-    indentation included; only the container prefix is added)."""
-    if "{" not in text or LINE_BREAK.search(text) is None:
+    """:func:`_hard_lines`, except that a line break inside a site tag, or one that
+    :func:`~postloc.markdown.joining.kept_newlines` keeps, stays as written: each line comes
+    with whether it continues a tag (then it is taken as it is, its indentation included;
+    only the container prefix is added). A kept line keeps its indentation too, but is
+    still checked by :func:`_indented`."""
+    if LINE_BREAK.search(text) is None:
+        return [(text, False)]
+    kept = kept_newlines(text.replace("\r\n", " \n").replace("\r", "\n"))
+    in_tags = (
+        {
+            found.end() - 1
+            for tag in scan_tags(text)
+            for found in LINE_BREAK.finditer(text, tag.start, tag.end)
+        }
+        if "{" in text
+        else set()
+    )
+    if not kept and not in_tags:
         return [(line, False) for line in _hard_lines(text)]
-    in_tags = {
-        found.start()
-        for tag in scan_tags(text)
-        for found in LINE_BREAK.finditer(text, tag.start, tag.end)
-    }
     lines: list[tuple[str, bool]] = []
-    position, continues_tag = 0, False
+    position, continues_tag, as_written = 0, False, False
     for found in [*LINE_BREAK.finditer(text), None]:
         raw = text[position : found.start() if found else len(text)]
         if continues_tag and lines:
             lines.append((raw, True))
         elif not raw.strip(" \t"):
             pass
+        elif as_written and lines:
+            lines.append((raw, False))
         elif lines and not _is_hard(lines[-1][0]):
             above, in_tag = lines[-1]
             lines[-1] = (above.rstrip(" \t") + " " + raw.lstrip(" \t"), in_tag)
         else:
             lines.append((raw.lstrip(" \t") if lines else raw, False))
         if found is not None:
-            continues_tag, position = found.start() in in_tags, found.end()
+            newline = found.end() - 1
+            continues_tag, as_written = newline in in_tags, newline in kept
+            position = found.end()
     return lines
 
 

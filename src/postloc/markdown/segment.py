@@ -19,23 +19,54 @@ is not extracted at all.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, Final
 
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 
 from postloc.config import DEFAULT_RULES, Extraction
 from postloc.errors import BadPost
-from postloc.markdown import frontmatter
+from postloc.markdown import extensions, frontmatter, regions
 from postloc.markdown.cells import cell_spans
+from postloc.markdown.extensions import CONTAINER_CLOSE, CONTAINER_OPEN, parse_env
 from postloc.markdown.htmlblock import html_lines_segments
+from postloc.markdown.joining import kept_newlines
 from postloc.markdown.lines import LineTable
 from postloc.markdown.model import Post, Segment
 from postloc.markdown.parse import BLOCK_STARTS_KEY, BREAKS_KEY, locating_parser
 from postloc.markdown.sitesyntax.params import translatable_spans
 from postloc.markdown.sitesyntax.plugin import BLOCK_TAG
 from postloc.markdown.words import has_word
+
+_CONTAINER_KINDS: Final = {
+    "list_item_open": "list-item",
+    "blockquote_open": "blockquote",
+    "footnote_reference_open": "footnote",
+    "dd_open": "definition",
+    CONTAINER_OPEN: "",
+    "admonition_open": "",
+}
+"""Block containers: opening token → the kind of a paragraph directly inside (``""``: the
+container does not name its paragraphs, the one around it does)."""
+_CONTAINER_ENDS: Final = frozenset(
+    {
+        "list_item_close",
+        "blockquote_close",
+        "footnote_reference_close",
+        "dd_close",
+        CONTAINER_CLOSE,
+        "admonition_close",
+    }
+)
+
+
+def _paragraph_kind(containers: Sequence[str]) -> str:
+    """A paragraph's kind: that of its innermost naming container, else ``paragraph``."""
+    for kind in reversed(containers):
+        if kind:
+            return kind
+    return "paragraph"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +91,7 @@ def segment_post(post: Post, rules: Extraction | Sequence[str] = DEFAULT_RULES) 
         rules = Extraction(front_matter_fields=tuple(rules))
     lines = LineTable(post.text)
     found = frontmatter.segments(post, lines, rules.front_matter_fields)
-    env: dict[str, Any] = {}
+    env = parse_env(rules.markdown_extensions, source_order=True)
     tokens = locating_parser().parse(post.body, env)
     first_line = lines.number(post.body_start) - 1
     walker = _BodyWalker(post, lines, first_line, env, rules)
@@ -98,31 +129,66 @@ class _BodyWalker:
         return 0 if offset is None else offset - self.normalised_starts[body_line]
 
     def walk(self, tokens: Sequence[Token]) -> list[Segment]:
+        """Every segment of the body, in document order (the tokens must be in source order:
+        :func:`~postloc.markdown.extensions.parse_env` with ``source_order``), none from an
+        excluded region (:mod:`postloc.markdown.regions`)."""
         found: list[Segment] = []
         containers: list[str] = []
+        translating = True
         for index, token in enumerate(tokens):
             kind = token.type
-            if kind in ("list_item_open", "blockquote_open"):
-                containers.append(kind)
-            elif kind in ("list_item_close", "blockquote_close"):
+            block: list[Segment] = []
+            if kind in _CONTAINER_KINDS:
+                containers.append(_CONTAINER_KINDS[kind])
+            elif kind in _CONTAINER_ENDS:
                 containers.pop()
             elif kind == "heading_open":
-                found.extend(self._heading(token, tokens[index + 1]))
+                block = self._heading(token, tokens[index + 1])
             elif kind == "paragraph_open":
-                if containers and containers[-1] == "list_item_open":
-                    block_kind = "list-item"
-                elif "blockquote_open" in containers:
-                    block_kind = "blockquote"
-                else:
-                    block_kind = "paragraph"
-                found.extend(self._paragraph(token, tokens[index + 1], block_kind))
+                block = self._paragraph(token, tokens[index + 1], _paragraph_kind(containers))
+                if index and tokens[index - 1].type == "list_item_open" and block:
+                    block = self._without_task_box(block)
+            elif kind == "dt_open":
+                block = self._term(tokens[index + 1])
             elif kind == "tr_open":
-                found.extend(self._row(token, tokens, index))
+                block = self._row(token, tokens, index)
             elif kind == BLOCK_TAG:
-                found.extend(self._tag_params(token))
+                block = self._tag_params(token)
             elif kind == "html_block":
-                found.extend(self._html_block(token))
+                switched = regions.switch(token.content)
+                if switched is None:
+                    block = self._html_block(token)
+                else:
+                    translating = switched
+            if translating:
+                found.extend(block)
         return found
+
+    def _term(self, inline: Token) -> list[Segment]:
+        """A definition list's term: one line (markdown-it's map of it is empty)."""
+        assert inline.map is not None
+        line = inline.map[0]
+        return self._block(inline, line, line + 1, "definition-term")
+
+    def _without_task_box(self, block: list[Segment]) -> list[Segment]:
+        """A task item's text without its box (``- [ ] texte``: the box is markup).
+
+        The box ends where the segment's text resumes after the spaces following it, maybe
+        on the next line (after the container prefix); a box whose text cannot be placed so
+        is left in the segment.
+        """
+        segment = block[0]
+        box = extensions.TASK_BOX.match(segment.text)
+        if box is None or "task-lists" not in self.rules.markdown_extensions:
+            return block
+        rest = segment.text[box.end() :]
+        text = self.post.text
+        start = segment.start + 3  # past "[ ]"
+        while start < segment.end and text[start] in " \t\r\n>":
+            start += 1
+        if not rest or not text.startswith(rest[0], start):
+            return block
+        return [replace(segment, text=rest, line=self.lines.number(start), start=start), *block[1:]]
 
     def _html_block(self, token: Token) -> list[Segment]:
         """Text a reader sees in a raw HTML block (:mod:`postloc.markdown.htmlblock`).
@@ -227,6 +293,7 @@ class _BodyWalker:
     def _msgid(self, content: str, pieces: Sequence[_Piece]) -> str:
         """Join located lines, treating each newline as markdown-it did."""
         breaks = self.breaks.get(content, {})
+        kept = kept_newlines(content)
         text = self.post.text
         out: list[str] = []
         for k, piece in enumerate(pieces):
@@ -242,7 +309,9 @@ class _BodyWalker:
                 kind = self._nested_break(content, newline - 1)
             if kind == "escape":
                 out.append(chunk + "\n")
-            elif kind == "tag":  # inside a site tag: the line break and indentation as written
+            elif kind == "tag" or newline - 1 in kept:
+                # inside a site tag, or where a space would read differently
+                # (:mod:`postloc.markdown.joining`): the line break and indentation as written
                 out.append(chunk + "\n" + content[newline : pieces[k + 1].cstart])
             elif kind == "soft":
                 out.append(chunk.rstrip(" ") + " ")

@@ -32,6 +32,9 @@ LABELS = {
     "break": "line break",
     "bracket": "bracket",
     "tag": "site tag",
+    "url": "web address",
+    "footnote": "footnote reference",
+    "email": "e-mail address",
     "unparsed": "markup not understood; text kept untranslated",
 }
 """How problems name each kind of piece."""

@@ -61,7 +61,8 @@ class Atom:
     """``code``, ``html``, ``autolink``, ``image`` (one whose alt text would not rebuild as a
     span), ``escape``, ``entity``, ``break``, ``tag`` (a site tag, the part of one around a
     translated value, or half a tag left in the text: ``{{<``, ``%}``), ``bracket`` (a literal
-    ``⟦``/``⟧``) or ``unparsed`` (the whole text, when parsing failed)."""
+    ``⟦``/``⟧``), ``footnote`` (a footnote reference ``[^1]``), ``url`` and ``email`` (an
+    address written as text) or ``unparsed`` (the whole text, when parsing failed)."""
     source: str
     """Exact source text of the piece."""
 
@@ -112,6 +113,8 @@ def _recording(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInli
     def recorded(state: StateInline, silent: bool) -> bool:
         start, count = state.pos, len(state.tokens)
         pending = state.pending if rule is newline and not silent else ""
+        if rule is link and _shortcut(state):
+            return False
         if not rule(state, silent):
             return False
         if silent:
@@ -136,6 +139,20 @@ def _recording(rule: Callable[[StateInline, bool], bool]) -> Callable[[StateInli
     return recorded
 
 
+def _shortcut(state: StateInline) -> bool:
+    """Whether the ``[`` at ``state.pos`` can only be a shortcut reference (``[text]``).
+
+    Whether ``[en]`` is a link depends on the post's definitions, which a msgid does not
+    carry; a link cannot hold another, so reading it as one would leave the target of a
+    link around it (``[choisi [en]](https://…)``) as text for the engine. Read as text, it
+    reaches the engine as the brackets it shows when undefined.
+    """
+    if state.src[state.pos] != "[" or state.src.startswith("^", state.pos + 1):
+        return False  # ``[^1]``: the dialect reads a footnote_ref atom before this
+    label_end = state.md.helpers.parseLinkLabel(state, state.pos, True)
+    return label_end >= 0 and not state.src.startswith(("(", "["), label_end + 1)
+
+
 @cache
 def _parser() -> MarkdownIt:
     """The dialect with its rules recording their source; ``text_join`` off keeps escapes apart."""
@@ -157,7 +174,13 @@ def _parser() -> MarkdownIt:
 
 _OPEN = {"em_open": "em", "strong_open": "strong", "s_open": "s", "link_open": "link"}
 _CLOSE = {"em_close": "em", "strong_close": "strong", "s_close": "s", "link_close": "link"}
-_ATOMS = {"code_inline": "code", "html_inline": "html", "image": "image", "hardbreak": "break"}
+_ATOMS = {
+    "code_inline": "code",
+    "html_inline": "html",
+    "image": "image",
+    "hardbreak": "break",
+    "footnote_ref": "footnote",
+}
 
 
 _MARKUP_CHARS = re.compile(r"[*_\[\]<>`&\\~!{\n\r⟦⟧]| {2}")
@@ -173,7 +196,9 @@ def parse_skeleton(text: str, rules: Extraction = DEFAULT_RULES) -> tuple[Node, 
     is protected once per target language.
     """
     if not _MARKUP_CHARS.search(text):
-        return (TextNode(text),) if text else ()
+        plain: list[Node] = []
+        _append_text(plain, text, itertools.count(1))
+        return tuple(plain)
     try:
         tokens = _parser().parseInline(text, {"references": _AnyReference()})[0].children
         nodes = _build(tokens, itertools.count(1), rules)
@@ -256,23 +281,44 @@ def value_quote(atom: Atom) -> str | None:
     return None
 
 
-_NOT_FOR_ENGINES: Final = re.compile(r"([⟦⟧]|\{\{[<%]|[<>%]\}\}|\{[%:]|%\})")
-"""Text that is kept from engines: literal ``⟦``/``⟧`` (never mistaken for placeholders) and
-the halves of site tags an unclosed or broken tag leaves in the text (``{{<``, ``%}``)."""
+_URL: Final = (
+    r"(?:\b[A-Za-z][A-Za-z0-9+.-]{1,31}://|\bwww\.)"
+    r"(?:[^\s<>()\[\]⟦⟧]|\([^\s<>()⟦⟧]*\))*(?:[^\s<>()\[\]⟦⟧.,;:!?'\"*_~]|\([^\s<>()⟦⟧]*\))"
+)
+"""A web address written as text (``https://…``, ``www.…``): a bare URL, or the target of a
+link the skeleton does not read as one (``](https://…)`` after nested brackets)."""
+_EMAIL: Final = r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
+"""An e-mail address written as text."""
+_NOT_FOR_ENGINES: Final = re.compile(rf"([⟦⟧]|\{{\{{[<%]|[<>%]\}}\}}|\{{[%:]|%\}}|{_URL}|{_EMAIL})")
+"""Text that is kept from engines: literal ``⟦``/``⟧`` (never mistaken for placeholders),
+the halves of site tags an unclosed or broken tag leaves in the text (``{{<``, ``%}``), and
+web and e-mail addresses (an engine translates the words in them)."""
 
 
 def _append_text(children: list[Node], text: str, ids: Iterator[int]) -> None:
     """Add text, merging with a preceding text; what :data:`_NOT_FOR_ENGINES` matches
     becomes an atom (``bracket``, or ``tag`` for half a tag)."""
     last = children[-1] if children else None
-    if isinstance(last, TextNode):
+    if isinstance(last, Atom) and last.kind in ("url", "email") and text[:1].strip():
+        children.pop()  # an address markdown-it cut at a "_" or "*" goes on
+        text = last.source + text
+    elif isinstance(last, TextNode):
         children.pop()
         text = last.text + text  # pieces split across tokens are seen whole
     for i, part in enumerate(_NOT_FOR_ENGINES.split(text)):
         if i % 2:
-            children.append(Atom(next(ids), "bracket" if part in ("⟦", "⟧") else "tag", part))
+            children.append(Atom(next(ids), _kept_kind(part), part))
         elif part:
             children.append(TextNode(part))
+
+
+def _kept_kind(part: str) -> str:
+    """The atom kind of a piece :data:`_NOT_FOR_ENGINES` keeps from engines."""
+    if part in ("⟦", "⟧"):
+        return "bracket"
+    if "@" in part and "/" not in part:
+        return "email"
+    return "url" if "." in part or "/" in part else "tag"
 
 
 def skeleton_markdown(nodes: Sequence[Node]) -> str:
