@@ -170,6 +170,30 @@ def test_export_strict_fails_when_the_threshold_lets_nothing_through(project: Pa
     assert run(project, "export", "--strict", "--min-translated", "0").exit_code == 0
 
 
+def test_export_json_lists_what_it_left_alone_and_strict_fails_on_it(project: Path) -> None:
+    slug = "coalition-des-volontaires-paris"
+    mine = project / "build/es" / f"{slug}.md"
+    mine.parent.mkdir(parents=True)
+    mine.write_text("mi traducción", encoding="utf-8")
+    assert run(project, "sync").exit_code == 0
+    result = run(project, "export", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["refused"] == [
+        {
+            "path": f"build/es/{slug}.md",
+            "post": slug,
+            "lang": "es",
+            "reason": "not written by postloc; keep it and bring it into the catalogues with "
+            "`postloc adopt --lang es`, or delete it to let postloc export there",
+        }
+    ]
+    strict = run(project, "export", "--json", "--strict")
+    _assert_one_line_error(strict, "1 export(s) left alone")
+    assert json.loads(strict.stdout)["refused"][0]["path"] == f"build/es/{slug}.md"
+    assert run(project, "sync", "--json", "--strict").exit_code == 1
+    assert mine.read_text(encoding="utf-8") == "mi traducción"
+
+
 def test_export_summary_names_reviewed_only_and_counts_the_skipped(project: Path) -> None:
     run(project, "sync")
     result = run(project, "export", "--reviewed-only")

@@ -131,6 +131,7 @@ def assert_saved_and_published(root: Path) -> None:
     }
     expected |= {f"build/{lang}/billet-{n:02d}.md" for lang in LANGS for n in range(POSTS)}
     expected |= {f"source_posts/billet-{n:02d}.md" for n in range(POSTS)} | {"postloc.toml"}
+    expected |= {"locales/exports.json"}  # the committed export record
     assert files(root) == expected
     again = run(root, "sync", "--json")
     assert again.exit_code == 0, again.stderr

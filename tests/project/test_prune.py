@@ -1,8 +1,9 @@
 """Deletes and overwrites confined to what postloc wrote (issue 13, attack 2).
 
-``export --prune`` and the temp-file sweep act only on files in postloc's record of its
-exports (``.postloc/exports.json``) and on temp names ``atomic_write`` makes for files
-postloc writes; a source post or a file a person made is never removed or overwritten.
+``export --prune`` and the temp-file sweep act only on files in postloc's records of its
+exports (``locales/exports.json``, committed, and ``.postloc/exports.json``) and on temp
+names ``atomic_write`` makes for files postloc writes; a source post or a file a person
+made is never removed or overwritten.
 """
 
 from __future__ import annotations
@@ -61,10 +62,10 @@ def test_prune_removes_the_exports_of_a_deleted_post(tmp_path: Path) -> None:
         assert f"removed: build/{lang}/autre.md" in result.stderr
         assert not (root / f"build/{lang}/autre.md").exists()
         assert (root / f"build/{lang}/billet.md").is_file()
-    record = json.loads((root / ".postloc/exports.json").read_text(encoding="utf-8"))
-    assert sorted(record["files"]) == [
-        f"build/{lang}/billet.md" for lang in ("ca", "en", "eo", "es")
-    ]
+    kept = [f"build/{lang}/billet.md" for lang in ("ca", "en", "eo", "es")]
+    for name in (".postloc/exports.json", "locales/exports.json"):
+        record = json.loads((root / name).read_text(encoding="utf-8"))
+        assert sorted(record["files"]) == kept, name
 
 
 def test_prune_removes_the_exports_of_a_dropped_language(tmp_path: Path) -> None:
@@ -98,8 +99,8 @@ def test_export_never_overwrites_a_file_it_did_not_write(tmp_path: Path) -> None
     assert result.exit_code == 0, result.stderr
     assert mine.read_text(encoding="utf-8") == "mi traducción"
     assert (
-        "not written: build/es/billet.md (not written by postloc; "
-        "delete it to let postloc export there)"
+        "not written: build/es/billet.md (not written by postloc; keep it and bring it into "
+        "the catalogues with `postloc adopt --lang es`, or delete it to let postloc export there)"
     ) in result.stderr
     result = run(root, "export")
     assert result.exit_code == 0, result.stderr
@@ -115,7 +116,10 @@ def test_export_never_overwrites_an_export_edited_since(tmp_path: Path) -> None:
     result = run(root, "sync")
     assert result.exit_code == 0, result.stderr
     assert edited.read_text(encoding="utf-8") == "my own version"
-    assert "not written: build/en/billet.md (edited since postloc wrote it" in result.stderr
+    assert (
+        "not written: build/en/billet.md (edited since postloc wrote it; keep the edits with "
+        "`postloc adopt --lang en`, or delete it to let postloc export there)"
+    ) in result.stderr
     assert "**4 pàýš**" in (root / "build/es/billet.md").read_text(encoding="utf-8")
 
 
@@ -128,11 +132,14 @@ def test_export_rewrites_its_own_export_when_the_translation_changes(tmp_path: P
     assert "**4 pàýš**" in (root / "build/en/billet.md").read_text(encoding="utf-8")
 
 
-def test_a_fresh_clone_adopts_exports_identical_to_what_postloc_writes(tmp_path: Path) -> None:
-    """Without ``.postloc/`` an export with exactly postloc's bytes is recorded again, so
+def test_exports_identical_to_what_postloc_writes_are_adopted_without_any_record(
+    tmp_path: Path,
+) -> None:
+    """Without either record an export with exactly postloc's bytes is recorded again, so
     ``make translate`` works and a later prune can remove it."""
     root = project(tmp_path)
     shutil.rmtree(root / ".postloc")
+    (root / "locales/exports.json").unlink()
     result = run(root, "sync")
     assert result.exit_code == 0, result.stderr
     assert "not written" not in result.stderr
@@ -185,7 +192,10 @@ def test_export_never_writes_where_a_source_post_would_be_read(tmp_path: Path) -
     )
     result = run(root, "sync")
     assert result.exit_code == 0, result.stderr
-    assert "not written: source_posts/billet-en.md (is in the posts folder" in result.stderr
+    assert (
+        "not written: source_posts/billet-en.md (is in the posts folder, where it would be "
+        "read as a source post; change [export] filename or output_dir to export elsewhere)"
+    ) in result.stderr
     assert sorted(p.name for p in (root / "source_posts").iterdir()) == ["autre.md", "billet.md"]
 
 
@@ -200,12 +210,14 @@ def test_the_sweep_removes_only_postlocs_own_temp_names(tmp_path: Path) -> None:
         root / "build/es/.billet.md.zz_9y8x7.tmp",
         root / "build/es/.nouveau.md.abcdefgh.tmp",  # a first export killed mid-write
         root / ".postloc/.exports.json.q1w2e3r4.tmp",
+        root / "locales/.exports.json.q1w2e3r4.tmp",
     ]
     theirs = [
         root / "build/.notes.tmp",
         root / "build/assets/.notes.md.abcdefgh.tmp",
         root / "build/es/.billet.md.tmp",
         root / "locales/.readme.txt.abcdefgh.tmp",
+        root / "locales/en/.exports.json.q1w2e3r4.tmp",
     ]
     for path in ours + theirs:
         path.parent.mkdir(parents=True, exist_ok=True)

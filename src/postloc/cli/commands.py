@@ -30,8 +30,11 @@ from postloc.cli.output import (
     Reporter,
     emit_json,
     progress_bars,
+    refuse_left_alone,
     report_export,
+    report_in_the_way,
     report_not_read,
+    report_refused,
     report_writes,
 )
 from postloc.config import CONFIG_NAME
@@ -162,7 +165,12 @@ def translate(
     help="Remove postloc's own exports whose post or language is gone (never a file it "
     "did not write, nor one edited since).",
 )
-@click.option("--strict", is_flag=True, help="Exit 1 when --min-translated lets no post through.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 when --min-translated lets no post through, or when an export is left "
+    "alone (a file postloc did not write, or edited since, is in the way).",
+)
 @json_option
 @pass_state
 def export(
@@ -179,7 +187,9 @@ def export(
     """Catalogues → localized posts, human work first.
 
     Each segment shows its reviewed translation, else a person's outdated (fuzzy) one,
-    else a machine draft, else the source text.
+    else a machine draft, else the source text. A target postloc did not write (a person's
+    translation, an export edited since, a source post) is left alone with a notice; the
+    rest is exported.
     """
     from postloc.project.outputs import export_project
 
@@ -202,6 +212,11 @@ def export(
 @lang_option
 @click.option("--engine", type=EngineChoice(), help="Override the configured engine.")
 @jobs_option
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Exit 1 when an export is left alone (a file postloc did not write is in the way).",
+)
 @json_option
 @pass_state
 def sync(
@@ -210,9 +225,11 @@ def sync(
     langs: tuple[str, ...],
     engine: str | None,
     jobs: int,
+    strict: bool,
     as_json: bool,
 ) -> None:
     """extract + update + translate + export."""
+    from postloc.project.outputs import refused_exports
     from postloc.project.sync import run_sync
 
     project = state.project()
@@ -228,6 +245,8 @@ def sync(
         )
     if as_json:
         emit_json(result.to_json(project))
+        if strict:
+            refuse_left_alone(len(refused_exports(project, langs)))
         return
     report_not_read(state.reporter, result.not_sources, listed=False)
     report_writes(state.reporter, project, "template", result.extract)
@@ -237,6 +256,9 @@ def sync(
         f"{result.translate.engine_segments} sent to engines)"
     )
     report_export(state.reporter, project, result.export, False)
+    if strict:  # a post sync passed over as unchanged may have an export in the way too
+        refused = refused_exports(project, langs)
+        refuse_left_alone(report_in_the_way(state.reporter, project, result.export, refused))
 
 
 @main.command()
@@ -255,8 +277,11 @@ def status(state: State, langs: tuple[str, ...], as_json: bool, fail_under: floa
     Catalogues whose post is gone are listed after the table (--json: rows with
     "orphan": true), never counted; delete such a file to drop its translations. So are the
     Markdown files of the posts folder that are not source posts, with the reason (--json:
-    objects with "not_read": true, "file" and "reason").
+    objects with "not_read": true, "file" and "reason"), and the exports `export` would leave
+    alone, a person's file being in the way (--json: "refused": true, "file", "post", "lang",
+    "reason").
     """
+    from postloc.project.outputs import refused_exports
     from postloc.project.review import not_read, orphaned_catalogues, status_rows
     from postloc.review.status import (
         NO_POSTS,
@@ -271,6 +296,7 @@ def status(state: State, langs: tuple[str, ...], as_json: bool, fail_under: floa
     rows = status_rows(project, langs)
     orphans = orphaned_catalogues(project, langs)
     skipped = not_read(project)
+    refused = refused_exports(project, langs)
     if as_json:
         emit_json(
             rows_to_json(rows)
@@ -285,6 +311,7 @@ def status(state: State, langs: tuple[str, ...], as_json: bool, fail_under: floa
                 for o in orphans
             ]
             + [{"not_read": True, "file": s.name, "reason": s.reason} for s in skipped]
+            + [item.to_json(project) for item in refused]
         )
     elif not rows:
         click.echo(NO_POSTS)
@@ -294,6 +321,7 @@ def status(state: State, langs: tuple[str, ...], as_json: bool, fail_under: floa
         for orphan in orphans:
             state.reporter.notice(orphan.describe(project))
         report_not_read(state.reporter, skipped, listed=True)
+        report_refused(state.reporter, project, refused)
     failure = fail_under_error(rows, fail_under) if fail_under is not None else None
     if failure:
         raise PostlocError(failure)
@@ -366,6 +394,33 @@ def merge_review(state: State, file: Path, lang: str, slug: str | None, as_json:
     else:
         for line in merged.lines():
             click.echo(line)
+
+
+@main.command()
+@lang_option
+@click.argument("slugs", nargs=-1, metavar="[POST]...")
+@click.option("--dry-run", is_flag=True, help="Report what would be adopted; write nothing.")
+@json_option
+@pass_state
+def adopt(
+    state: State, langs: tuple[str, ...], slugs: tuple[str, ...], dry_run: bool, as_json: bool
+) -> None:
+    """Existing human translations (x.en.md, content/en/…) → catalogues.
+
+    Each translation is aligned with its source block by block: blocks that match become
+    reviewed entries, uncertain pairs fuzzy ones, and every difference is listed. A
+    translation already in the catalogue is never replaced.
+    """
+    from postloc.cli.output import report_adopt
+    from postloc.project.adopt import adopt as run
+
+    project = state.project()
+    if dry_run:
+        report = run(project, langs, slugs, dry_run=True)
+    else:
+        with project_locked(project):
+            report = run(project, langs, slugs)
+    report_adopt(state.reporter, project, report, as_json)
 
 
 main.add_command(engines)

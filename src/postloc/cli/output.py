@@ -22,9 +22,10 @@ if TYPE_CHECKING:  # types only: `postloc --help` must not import the project la
     from collections.abc import Sequence
 
     from postloc.export.post import ExportOutcome
+    from postloc.project.adopt import AdoptReport
     from postloc.project.discovery import Skipped
     from postloc.project.layout import Project
-    from postloc.project.outputs import ExportReport
+    from postloc.project.outputs import ExportReport, Refused
     from postloc.project.stages import WriteReport
 
 
@@ -112,6 +113,12 @@ def report_not_read(reporter: Reporter, skipped: Sequence[Skipped], *, listed: b
         )
 
 
+def report_refused(reporter: Reporter, project: Project, refused: Sequence[Refused]) -> None:
+    """``status``: the exports ``export`` would leave alone, one line each as it says them."""
+    for item in refused:
+        reporter.notice(item.describe(project))
+
+
 def report_export(
     reporter: Reporter,
     project: Project,
@@ -146,14 +153,20 @@ def report_export(
                 "pruned": [project.relative(p) for p in report.pruned],
                 "kept": [project.relative(p) for p in report.kept],
                 "refused": [
-                    {"path": project.relative(p.path), "reason": p.refusal}
-                    for p in report.posts
-                    if p.refused
+                    {
+                        "path": project.relative(p.path),
+                        "post": p.slug,
+                        "lang": p.lang,
+                        "reason": p.refusal,
+                    }
+                    for p in report.refused
                 ],
             }
         )
         if strict and report.nothing_exported:
             raise PostlocError(export_summary(project, report))
+        if strict:
+            refuse_left_alone(len(report.refused))
         return
     for item in report.posts:
         counts = _shown_counts(item.outcome)
@@ -182,6 +195,31 @@ def report_export(
     if strict and report.nothing_exported:
         raise PostlocError(summary)
     reporter.notice(summary)
+    if strict:
+        refuse_left_alone(len(report.refused))
+
+
+def report_in_the_way(
+    reporter: Reporter, project: Project, report: ExportReport, refused: Sequence[Refused]
+) -> int:
+    """``sync --strict``: the exports left alone, those of posts sync passed over as unchanged
+    too (``refused``, :func:`postloc.project.outputs.refused_exports`), each printed once;
+    returns how many."""
+    shown = {item.path for item in report.refused}
+    for item in refused:
+        if item.path not in shown:
+            reporter.notice(item.describe(project))
+    return len(shown | {item.path for item in refused})
+
+
+def refuse_left_alone(count: int) -> None:
+    """``--strict``: exports left alone (a person's file in the way) are an error, raised
+    once everything else was written and each refusal printed."""
+    if count:
+        raise PostlocError(
+            f"{count} export(s) left alone (a person's file or a source post "
+            "in the way); --strict makes that an error"
+        )
 
 
 def _shown_counts(outcome: ExportOutcome) -> str:
@@ -226,3 +264,35 @@ def export_summary(project: Project, report: ExportReport) -> str:
     if report.nothing_exported:
         return f"0 of {len(report.posts)} post exports written: all {below}"
     return f"{exported} post(s) exported, {written} changed; {skipped} skipped, {below}{alone}"
+
+
+def report_adopt(reporter: Reporter, project: Project, report: AdoptReport, as_json: bool) -> None:
+    """Print ``adopt``'s result: every difference on stdout (one line each), then one line
+    summing it up; ``-v`` names each file written and each post without a translation."""
+    if as_json:
+        emit_json(report.to_json(project))
+        return
+    for difference in report.differences:
+        click.echo(difference.describe())
+    for path in report.templates_written:
+        reporter.detail(f"wrote {project.relative(path)}")
+    for post in report.posts:
+        if post.written:
+            verb = "would write" if report.dry_run else "wrote"
+            reporter.detail(f"{verb} {project.relative(post.catalogue)}")
+    for slug, lang in report.missing:
+        reporter.detail(f"no translation of {slug} into {lang}")
+    counts = {
+        outcome: sum(post.count(outcome) for post in report.posts)
+        for outcome in ("reviewed", "fuzzy", "kept", "conflict")
+    }
+    dropped = sum(post.dropped for post in report.posts)
+    added = sum(post.added for post in report.posts)
+    written = sum(1 for post in report.posts if post.written)
+    what = "would be written" if report.dry_run else "written"
+    click.echo(
+        f"{len(report.posts)} translation(s) adopted: {counts['reviewed']} reviewed, "
+        f"{counts['fuzzy']} fuzzy, {counts['kept']} already there, {counts['conflict']} "
+        f"conflict(s) kept as they were; {dropped} block(s) dropped, {added} added; "
+        f"{written} catalogue(s) {what}"
+    )

@@ -177,7 +177,7 @@ def discover(project: Project, exported: Collection[str] = ()) -> Discovery:
         if folder_reason is not None:
             reason = folder_reason
         elif project.relative(_lexical(path)) in recorded:
-            reason = "exported by postloc (recorded in .postloc/exports.json)"
+            reason = "exported by postloc (in its export record)"
         if reason is not None:
             skipped.append(Skipped(path, name, reason))
         elif identity is not None:

@@ -1,4 +1,4 @@
-"""What postloc exported: ``.postloc/exports.json``, the one record deletes are confined to.
+"""What postloc exported: the one record its overwrites and deletes are confined to.
 
 ``export`` and ``sync`` record every localized post they write (its path, the SHA-256 of
 the bytes written, its post and language). ``--prune`` removes only recorded files whose
@@ -6,11 +6,17 @@ bytes still hash to what postloc wrote, and ``export`` overwrites only such file
 person made or edited, a source post, or anything else in the output folder is postloc's
 to leave alone (docs/architecture.md, "What postloc may delete").
 
-The record lives in ``.postloc/`` (never committed) because it describes this working
-copy's files: exports are usually git-ignored build output, and a committed record would
-name files a fresh clone does not have. Without it (a fresh clone, a deleted ``.postloc/``)
-postloc owns nothing it has not written since, except that an existing file holding exactly
-the bytes postloc would write now is adopted back into the record.
+The record is kept twice. ``<locales_dir>/exports.json`` is committed with the
+catalogues and names the files inside the project: a fresh clone or a CI run without
+``.postloc/`` knows which committed exports postloc wrote, so it updates them instead of
+leaving them stale, and still refuses one a person edited (its hash no longer matches).
+``.postloc/exports.json`` (never committed) holds the same files plus those outside the
+project (``--out /tmp/x``, whose paths mean nothing on another machine), and keeps this
+working copy's own writes when the committed record came from elsewhere (a pull, git-ignored
+exports built on another machine). A file is postloc's when its bytes hash to what either
+record says postloc wrote there; bytes postloc once wrote hold no person's work. Without
+either record, an existing file holding exactly the bytes postloc would write now is
+adopted back.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ import os
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from postloc.errors import PostlocError
@@ -33,18 +39,34 @@ from postloc.project.layout import Project
 
 MANIFEST_VERSION = 1
 
+SHARED_RECORD = "exports.json"
+"""The committed record's name in the locales folder, committed with the catalogues."""
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
 Verdict = Literal["new", "same", "ours", "foreign", "edited", "source"]
 """What may happen to an export's target: ``new`` (absent), ``same`` (already these bytes),
 ``ours`` (postloc's unchanged earlier export) may be written; ``foreign`` (not postloc's),
 ``edited`` (changed since postloc wrote it) and ``source`` (a source post, or a file of the
 posts folder that would be read as one) are left alone."""
 
+ADOPT = "postloc adopt --lang {lang}"
+"""The way out of a refusal: bring a person's translation into the catalogues."""
+
 REFUSED: dict[Verdict, str] = {
-    "foreign": "not written by postloc; delete it to let postloc export there",
-    "edited": "edited since postloc wrote it; delete it to let postloc export there",
-    "source": "is in the posts folder; refusing to write a source post",
+    "foreign": "not written by postloc; keep it and bring it into the catalogues with "
+    "`{adopt}`, or delete it to let postloc export there",
+    "edited": "edited since postloc wrote it; keep the edits with `{adopt}`, "
+    "or delete it to let postloc export there",
+    "source": "is in the posts folder, where it would be read as a source post; "
+    "change [export] filename or output_dir to export elsewhere",
 }
-"""Why a target is left alone, as the one-line notice says it."""
+"""Why a target is left alone, and the way out, as the one-line notice says it."""
+
+
+def refusal(verdict: Verdict, lang: str) -> str:
+    """The notice's reason for leaving an export of ``lang`` alone."""
+    return REFUSED[verdict].format(adopt=ADOPT.format(lang=lang))
 
 
 def digest(data: bytes) -> str:
@@ -64,13 +86,30 @@ class Recorded:
     """The target language."""
 
 
-class ExportManifest:
-    """The record in memory: root-relative path (absolute outside the project) → Recorded."""
+def shared_record_path(project: Project) -> Path:
+    """The committed record (:data:`SHARED_RECORD` in the locales folder)."""
+    return project.config.locales_path / SHARED_RECORD
 
-    def __init__(self, project: Project, entries: dict[str, Recorded]) -> None:
+
+class ExportManifest:
+    """The record in memory: root-relative path (absolute outside the project) → Recorded.
+
+    ``entries`` is what both records will say once saved; ``_also`` keeps, per path, the
+    other hash a record held at load time (the two differ after a pull or a fresh clone),
+    which still makes a file holding those bytes postloc's."""
+
+    def __init__(
+        self,
+        project: Project,
+        entries: dict[str, Recorded],
+        also: dict[str, str] | None = None,
+        shared: dict[str, Recorded] | None = None,
+    ) -> None:
         self.project = project
         self.entries = entries
+        self._also = also or {}
         self._saved = dict(entries)
+        self._shared_saved = dict(shared) if shared is not None else None
         self._sources: set[Path] | None = None
 
     @property
@@ -83,16 +122,25 @@ class ExportManifest:
 
     @classmethod
     def load(cls, project: Project) -> ExportManifest:
-        """The record on disk; an absent or unreadable one is empty (postloc owns nothing)."""
-        entries: dict[str, Recorded] = {}
+        """Both records merged. An absent or unreadable local record is empty; a committed
+        one that does not read (a merge left conflict markers) is a PostlocError naming it,
+        since going on without it would refuse every committed export."""
+        local: dict[str, Recorded] = {}
         with contextlib.suppress(OSError, ValueError, TypeError, KeyError, AttributeError):
             data = json.loads(project.exports_manifest_path.read_bytes())
             if data.get("version") == MANIFEST_VERSION:
                 for key, item in data["files"].items():
-                    entries[str(key)] = Recorded(
+                    local[str(key)] = Recorded(
                         str(item["sha256"]), str(item["post"]), str(item["lang"])
                     )
-        return cls(project, entries)
+        shared = _load_shared(project)
+        entries = {**local, **(shared or {})}
+        also = {
+            key: local[key].sha256
+            for key, recorded in (shared or {}).items()
+            if key in local and local[key].sha256 != recorded.sha256
+        }
+        return cls(project, entries, also, shared)
 
     def key(self, path: Path) -> str:
         """How ``path`` is named in the record (lexical: no link followed)."""
@@ -103,26 +151,37 @@ class ExportManifest:
 
     def verdict(self, path: Path, planned: bytes) -> Verdict:
         """Whether an export may write ``planned`` to ``path`` (the one ownership rule)."""
+        found = self._found(path)
+        if isinstance(found, str):
+            return found
+        return "same" if found == planned else self.ownership(path, found)
+
+    def standing(self, path: Path) -> Verdict:
+        """What an export would meet at ``path``, its bytes unknown yet: ``new``, ``ours``,
+        or why it would be left alone unless it already holds them (:meth:`verdict`)."""
+        found = self._found(path)
+        return found if isinstance(found, str) else self.ownership(path, found)
+
+    def _found(self, path: Path) -> Verdict | bytes:
+        """The bytes at ``path``, or the verdict that needs none of them."""
         if in_posts_folder(self.project, path, self.sources):
             return "source"
         if path.is_symlink():  # replaced, never followed: the file it leads to is untouched
             return "ours" if self.key(path) in self.entries else "foreign"
         try:
-            current = path.read_bytes()
+            return path.read_bytes()
         except FileNotFoundError:
             return "new"
         except IsADirectoryError:
             return "foreign"
-        if current == planned:
-            return "same"
-        return self.ownership(path, current)
 
     def ownership(self, path: Path, current: bytes) -> Verdict:
-        """``ours`` when ``current`` is what postloc recorded writing at ``path``."""
-        recorded = self.entries.get(self.key(path))
+        """``ours`` when ``current`` is what either record says postloc wrote at ``path``."""
+        key = self.key(path)
+        recorded = self.entries.get(key)
         if recorded is None:
             return "foreign"
-        return "ours" if recorded.sha256 == digest(current) else "edited"
+        return "ours" if digest(current) in (recorded.sha256, self._also.get(key)) else "edited"
 
     def removable(self, path: Path) -> Verdict:
         """Whether ``--prune`` may delete ``path``: only ``ours``."""
@@ -137,7 +196,9 @@ class ExportManifest:
         return self.ownership(path, current)
 
     def record(self, path: Path, sha256: str, post: str, lang: str) -> None:
-        self.entries[self.key(path)] = Recorded(sha256, post, lang)
+        key = self.key(path)
+        self.entries[key] = Recorded(sha256, post, lang)
+        self._also.pop(key, None)
 
     def forget(self, path: Path) -> None:
         self.entries.pop(self.key(path), None)
@@ -146,20 +207,23 @@ class ExportManifest:
         self, out: Path, live: set[tuple[str, str]], suffix: str
     ) -> list[tuple[Path, Recorded]]:
         """Recorded files under ``out`` with ``suffix`` whose post or language is gone, or
-        whose name the ``filename`` pattern no longer gives; files already gone are forgotten."""
+        whose name the ``filename`` pattern no longer gives. Such a file already gone is
+        forgotten; a live export not on disk (git-ignored output of a fresh clone, a
+        language not exported this time) stays recorded, so the committed record does not
+        change with what one run happened to export."""
         folder = Path(os.path.abspath(out))
         found = []
         for key, recorded in sorted(self.entries.items()):
             path = self.path(key)
             if not path.is_relative_to(folder) or path.suffix != suffix:
                 continue
-            if not path.is_file():
-                del self.entries[key]
-                continue
             expected = self.project.export_path(recorded.lang, recorded.post, out, suffix)
             gone = (recorded.post, recorded.lang) not in live
             if gone or Path(os.path.abspath(expected)) != path:
-                found.append((path, recorded))
+                if path.is_file():
+                    found.append((path, recorded))
+                else:
+                    del self.entries[key]
         return found
 
     def folders(self) -> set[Path]:
@@ -167,7 +231,12 @@ class ExportManifest:
         return {self.path(key).parent for key in self.entries}
 
     def save(self) -> None:
-        """Write the record (atomically) if it changed."""
+        """Write the records (atomically) that changed: the local one with every file, the
+        committed one with the files inside the project (created only once it has one)."""
+        shared = {key: r for key, r in self.entries.items() if _in_project(key)}
+        if shared != self._shared_saved and (shared or self._shared_saved is not None):
+            atomic_write(shared_record_path(self.project), _shared_text(shared))
+            self._shared_saved = shared
         if self.entries == self._saved:
             return
         files = {
@@ -177,6 +246,70 @@ class ExportManifest:
         text = json.dumps({"version": MANIFEST_VERSION, "files": files}, indent=1) + "\n"
         atomic_write(self.project.exports_manifest_path, text)
         self._saved = dict(self.entries)
+
+
+def _in_project(key: str) -> bool:
+    """Whether a record key names a file inside the project (root-relative, no ``..``)."""
+    path = PurePosixPath(key)
+    return not path.is_absolute() and ".." not in path.parts and key not in ("", ".")
+
+
+def _shared_text(entries: dict[str, Recorded]) -> str:
+    """The committed record: one line per file, sorted, so merges and diffs stay small."""
+    lines = [
+        f"  {json.dumps(key, ensure_ascii=False)}: "
+        + json.dumps({"lang": r.lang, "post": r.post, "sha256": r.sha256}, ensure_ascii=False)
+        for key, r in sorted(entries.items())
+    ]
+    body = ",\n".join(lines)
+    files = f"{{\n{body}\n }}" if lines else "{}"
+    return f'{{\n "version": {MANIFEST_VERSION},\n "files": {files}\n}}\n'
+
+
+def _load_shared(project: Project) -> dict[str, Recorded] | None:
+    """The committed record (None when absent); a bad one is a PostlocError naming it."""
+    path = shared_record_path(project)
+    where = project.relative(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise PostlocError(f"cannot read postloc's export record: {exc.strerror}", where) from None
+    try:
+        parsed = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise PostlocError("postloc's export record is not valid UTF-8", where) from None
+    except json.JSONDecodeError as exc:
+        raise PostlocError(
+            f"postloc's export record does not read as JSON ({exc.msg}; a merge conflict?); "
+            "fix it, or delete it and export again",
+            where,
+            exc.lineno,
+        ) from None
+    files = parsed.get("files") if isinstance(parsed, dict) else None
+    if not isinstance(files, dict) or parsed.get("version") != MANIFEST_VERSION:
+        raise PostlocError(
+            f"not postloc's export record (version {MANIFEST_VERSION}); fix it, or delete "
+            "it and export again",
+            where,
+        )
+    entries: dict[str, Recorded] = {}
+    for key, item in files.items():
+        fields = item if isinstance(item, dict) else {}
+        values = [fields.get(name) for name in ("sha256", "post", "lang")]
+        if (
+            not _in_project(key)
+            or not all(isinstance(value, str) for value in values)
+            or not _SHA256.fullmatch(str(values[0]))
+        ):
+            raise PostlocError(
+                f"bad entry {key!r} in postloc's export record (a root-relative path with "
+                "sha256, post and lang); fix it, or delete the record and export again",
+                where,
+            )
+        entries[key] = Recorded(*(str(value) for value in values))
+    return entries
 
 
 def in_posts_folder(project: Project, path: Path, sources: set[Path] | None = None) -> bool:
@@ -234,7 +367,7 @@ def sweep_stale_temps(project: Project) -> list[Path]:
     manifest = ExportManifest.load(project)
 
     def catalogue(target: Path) -> bool:
-        return target.suffix in (".po", ".pot", ".mo")
+        return target.suffix in (".po", ".pot", ".mo") or target == shared_record_path(project)
 
     def state(target: Path) -> bool:
         return target.name in STATE_FILES

@@ -16,8 +16,8 @@ import polib
 from postloc.export.post import ExportOutcome, ExportPolicy, Format, Unsafe, export_post
 from postloc.files import atomic_write, remove_file
 from postloc.project.layout import Project
-from postloc.project.manifest import REFUSED, ExportManifest, Verdict, digest
-from postloc.project.stages import LoadedPost, load_posts
+from postloc.project.manifest import REFUSED, ExportManifest, Verdict, digest, refusal
+from postloc.project.stages import LoadedPost, find_posts, load_posts, parse_one
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,34 @@ class PostExport:
     @property
     def refusal(self) -> str | None:
         """The refusal as the one-line notice says it."""
-        return REFUSED[self.refused] if self.refused else None
+        return refusal(self.refused, self.lang) if self.refused else None
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """An export target ``export`` leaves alone (``status`` lists them)."""
+
+    slug: str
+    """The post's identity."""
+    lang: str
+    """Target language."""
+    path: Path
+    """The file in the way."""
+    verdict: Verdict
+    """Why: ``foreign``, ``edited`` or ``source``."""
+
+    def describe(self, project: Project) -> str:
+        """The same line ``export`` prints for it."""
+        return f"not written: {project.relative(self.path)} ({refusal(self.verdict, self.lang)})"
+
+    def to_json(self, project: Project) -> dict[str, object]:
+        return {
+            "refused": True,
+            "file": project.relative(self.path),
+            "post": self.slug,
+            "lang": self.lang,
+            "reason": refusal(self.verdict, self.lang),
+        }
 
 
 @dataclass(slots=True)
@@ -74,6 +101,11 @@ class ExportReport:
         """Translations shown in the source language because, assembled, they would fail the
         document check (:class:`postloc.export.post.Unsafe`), each with its post × language."""
         return [(p, item) for p in self.posts for item in p.outcome.unsafe]
+
+    @property
+    def refused(self) -> list[PostExport]:
+        """Post × language pairs left alone: the target is a person's (or a source post)."""
+        return [p for p in self.posts if p.refused]
 
     @property
     def nothing_exported(self) -> bool:
@@ -123,6 +155,58 @@ def _write(
     return atomic_write(path, payload), None, digest(payload)
 
 
+def _outcome(
+    project: Project,
+    item: LoadedPost,
+    catalogue: polib.POFile | None,
+    lang: str,
+    policy: ExportPolicy,
+    threshold: float,
+    fmt: Format = "md",
+) -> ExportOutcome:
+    """One post × language through the export policy."""
+    return export_post(
+        item.post,
+        item.segments,
+        catalogue,
+        lang,
+        policy=policy,
+        min_translated=threshold,
+        fmt=fmt,
+        rules=project.config.extraction,
+    )
+
+
+def refused_exports(project: Project, languages: Sequence[str] = ()) -> list[Refused]:
+    """The configured exports (``output_dir``, ``filename``, Markdown) that ``export`` would
+    leave alone now: their target is a source post, a file postloc did not write, or one
+    edited since, and does not already hold what export would write (that one is adopted).
+    A target in the way is listed even while the threshold holds its post back.
+
+    Only posts with a target in the way are parsed, so ``status`` stays cheap."""
+    config = project.config
+    langs = project.languages(languages)
+    manifest = ExportManifest.load(project)
+    policy = ExportPolicy.of(config)
+    found: list[Refused] = []
+    for source in find_posts(project).posts:
+        item: LoadedPost | None = None
+        for lang in langs:
+            path = project.export_path(lang, source.identity)
+            standing = manifest.standing(path)
+            if standing not in REFUSED:
+                continue
+            if standing != "source":
+                item = item or parse_one(project, source)
+                catalogue = project.read_catalogue(project.catalogue_path(lang, source.identity))
+                outcome = _outcome(project, item, catalogue, lang, policy, config.min_translated)
+                text = outcome.text
+                if text is not None and manifest.verdict(path, text.encode()) == "same":
+                    continue
+            found.append(Refused(source.identity, lang, path, standing))
+    return found
+
+
 def export_project(
     project: Project,
     languages: Sequence[str] = (),
@@ -168,15 +252,8 @@ def export_project(
     manifest = ExportManifest.load(project)
     for item in posts:
         for lang in langs:
-            outcome = export_post(
-                item.post,
-                item.segments,
-                catalogues[(item.post.slug, lang)],
-                lang,
-                policy=policy,
-                min_translated=threshold,
-                fmt=fmt,
-                rules=project.config.extraction,
+            outcome = _outcome(
+                project, item, catalogues[(item.post.slug, lang)], lang, policy, threshold, fmt
             )
             path = targets[(item.post.slug, lang)]
             written, refused, sha256 = False, None, None
