@@ -189,3 +189,68 @@ def test_filename_that_could_escape_or_not_be_read_back(
 )
 def test_filename_patterns_sites_use(tmp_path: Path, pattern: str) -> None:
     assert parse(f"[export]\nfilename = '{pattern}'", tmp_path).filename == pattern
+
+
+def test_site_defaults_to_plain_with_todays_layout(tmp_path: Path) -> None:
+    config = parse("", tmp_path)
+    assert (config.site, config.posts_dir, config.output_dir) == ("plain", "source_posts", "build")
+    assert config.filename == "{lang}/{slug}.md" and config.translate_slug is False
+
+
+@pytest.mark.parametrize(
+    ("site", "posts_dir", "output_dir", "filename"),
+    [
+        ("hugo", "content", "content", "{slug}.{lang}.md"),
+        ("jekyll", "_posts", ".", "{lang}/_posts/{slug}.md"),
+    ],
+)
+def test_site_preset_sets_the_layout(
+    tmp_path: Path, site: str, posts_dir: str, output_dir: str, filename: str
+) -> None:
+    config = parse(f'site = "{site}"\n', tmp_path)
+    assert (config.posts_dir, config.output_dir, config.filename) == (
+        posts_dir,
+        output_dir,
+        filename,
+    )
+
+
+def test_explicit_values_win_over_the_preset(tmp_path: Path) -> None:
+    text = 'site = "hugo"\nposts_dir = "content/fr"\n[export]\nfilename = "{lang}/{slug}.md"\n'
+    config = parse(text, tmp_path)
+    assert (config.posts_dir, config.output_dir, config.filename) == (
+        "content/fr",
+        "content",
+        "{lang}/{slug}.md",
+    )
+
+
+def test_unknown_site_is_named(tmp_path: Path) -> None:
+    with pytest.raises(
+        ConfigError, match=r"site: unknown site 'gatsby' \(one of plain, hugo, jekyll\)"
+    ):
+        parse('site = "gatsby"\n', tmp_path)
+
+
+def test_translate_slug_is_read(tmp_path: Path) -> None:
+    assert parse("[export]\ntranslate_slug = true\n", tmp_path).translate_slug is True
+    with pytest.raises(ConfigError, match=r"export\.translate_slug has the wrong type"):
+        parse('[export]\ntranslate_slug = "yes"\n', tmp_path)
+
+
+@pytest.mark.parametrize("site", ["hugo", "jekyll"])
+def test_init_text_for_a_site_reads_back_as_that_site(tmp_path: Path, site: str) -> None:
+    text = default_config_text(
+        engine_names(), site=site, source_language="fr", target_languages=["en", "eo"]
+    )
+    config = parse(text, tmp_path)
+    assert (config.site, config.target_languages) == (site, ("en", "eo"))
+    assert config.filename == parse(f'site = "{site}"\n', tmp_path).filename
+
+
+def test_init_text_writes_layout_values_that_differ_from_the_preset(tmp_path: Path) -> None:
+    layout = {"posts_dir": "content/fr", "output_dir": "content", "filename": "{lang}/{slug}.md"}
+    text = default_config_text(engine_names(), site="hugo", source_language="fr", layout=layout)
+    config = parse(text, tmp_path)
+    assert (config.posts_dir, config.filename) == ("content/fr", "{lang}/{slug}.md")
+    assert config.target_languages == ("en", "es", "ca", "eo")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, Protocol, TypeVar
@@ -38,6 +38,20 @@ filename = "{{lang}}/{{slug}}.md"
 """
 
 DEFAULT_FRONT_MATTER_FIELDS = ("title", "description", "summary")
+
+SITES: Final = ("plain", "hugo", "jekyll")
+"""The ``site`` presets: which generator builds the exports (docs/architecture.md,
+"Configuration")."""
+
+SITE_PRESETS: Final[dict[str, dict[str, str]]] = {
+    "plain": {"posts_dir": "source_posts", "output_dir": "build", "filename": "{lang}/{slug}.md"},
+    # Hugo's translation by file name, its default (``x.md`` → ``x.en.md`` beside it); a site
+    # whose languages have a ``contentDir`` gets explicit values from ``postloc init``
+    "hugo": {"posts_dir": "content", "output_dir": "content", "filename": "{slug}.{lang}.md"},
+    # a post in ``<lang>/_posts/`` is in category ``<lang>``: its URL starts with ``/<lang>``
+    "jekyll": {"posts_dir": "_posts", "output_dir": ".", "filename": "{lang}/_posts/{slug}.md"},
+}
+"""What each ``site`` implies for the keys postloc.toml leaves out; keys it sets win."""
 
 _FIELD_KEY = r"[^.\[\]\s\x00-\x1f\x7f]+"
 FIELD_PATH: Final = re.compile(rf"{_FIELD_KEY}(?:(?:\[\])?\.{_FIELD_KEY})*")
@@ -122,9 +136,59 @@ class EngineDescription(Protocol):
         ...
 
 
-def default_config_text(engine_names: Iterable[str]) -> str:
-    """What ``postloc init`` writes; its ``[engines]`` comment lists the accepted names."""
-    return _DEFAULT_CONFIG_TEXT.format(engine_names=" | ".join(engine_names))
+def default_config_text(
+    engine_names: Iterable[str],
+    *,
+    site: str = "plain",
+    source_language: str | None = None,
+    target_languages: Sequence[str] = (),
+    layout: Mapping[str, str] | None = None,
+) -> str:
+    """What ``postloc init`` writes; its ``[engines]`` comment lists the accepted names.
+
+    With a ``site`` (what ``init`` found in the folder), the text names it and the languages
+    read there; ``layout`` values (``posts_dir``, ``output_dir``, ``filename``) the preset
+    already implies are written as comments, so the file says what happens without pinning it.
+    """
+    names = " | ".join(engine_names)
+    if site == "plain" and source_language is None and not target_languages and not layout:
+        return _DEFAULT_CONFIG_TEXT.format(engine_names=names)
+    preset = SITE_PRESETS[site]
+    chosen = {**preset, **(layout or {})}
+    source = source_language or "fr"
+    targets = list(target_languages) or [t for t in ("en", "es", "ca", "eo") if t != source]
+
+    def setting(key: str) -> str:
+        line = f"{key} = {_toml_string(chosen[key])}"
+        return f"# {line}  (the {site} preset)" if chosen[key] == preset[key] else line
+
+    lines = [
+        f"site = {_toml_string(site)}  # {' | '.join(SITES)}",
+        f"source_language = {_toml_string(source)}",
+        f"target_languages = [{', '.join(_toml_string(t) for t in targets)}]",
+        setting("posts_dir"),
+        'locales_dir = "locales"',
+        setting("output_dir"),
+        "",
+        "[engines]",
+        f'default = "auto"        # {names}',
+        '# eo = "apertium"       # per target language',
+        "",
+        "[export]",
+        "include_outdated = true",
+        "include_machine_drafts = true",
+        "min_translated = 0.8",
+        setting("filename"),
+        "translate_slug = false",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _toml_string(value: str) -> str:
+    """``value`` as a TOML basic string (JSON's escapes are TOML's)."""
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +233,12 @@ class Config:
     """Share of segments that must be translated for a post to be exported."""
     filename: str = "{lang}/{slug}.md"
     """Export path pattern below output_dir; ``{lang}`` and ``{slug}`` are filled."""
+    site: str = "plain"
+    """The generator that builds the exports (one of :data:`SITES`): it sets the defaults of
+    ``posts_dir``, ``output_dir`` and ``filename`` and the rules of URLs per language."""
+    translate_slug: bool = False
+    """``[export] translate_slug``: a post's ``slug`` in each export is made from its
+    translated title (when translated) rather than kept."""
     engine_settings: dict[str, object] = field(default_factory=dict)
     """``[engines.<name>]`` tables by engine name, each parsed into that engine's settings
     dataclass; an engine without a table here runs with its defaults (see :meth:`settings_for`)."""
@@ -214,6 +284,7 @@ class Config:
 
 
 _TOP_KEYS = {
+    "site",
     "source_language",
     "target_languages",
     "posts_dir",
@@ -226,7 +297,13 @@ _TOP_KEYS = {
     "shortcodes",
     "markdown",
 }
-_EXPORT_KEYS = {"include_outdated", "include_machine_drafts", "min_translated", "filename"}
+_EXPORT_KEYS = {
+    "include_outdated",
+    "include_machine_drafts",
+    "min_translated",
+    "filename",
+    "translate_slug",
+}
 
 
 def _expect(value: Any, kind: type | tuple[type, ...], key: str, where: str) -> Any:
@@ -289,6 +366,11 @@ def parse_config(
         if key not in _TOP_KEYS:
             raise ConfigError(f"unknown key {key!r}", path=where)
     values: dict[str, Any] = {"root": root}
+    site = _expect(raw.get("site", "plain"), str, "site", where)
+    if site not in SITES:
+        raise ConfigError(f"site: unknown site {site!r} (one of {', '.join(SITES)})", path=where)
+    values["site"] = site
+    values.update(SITE_PRESETS[site])
     for key in ("source_language", "posts_dir", "locales_dir", "output_dir"):
         if key in raw:
             values[key] = _expect(raw[key], str, key, where)
@@ -324,7 +406,7 @@ def parse_config(
     for key in export:
         if key not in _EXPORT_KEYS:
             raise ConfigError(f"unknown key export.{key}", path=where)
-    for key in ("include_outdated", "include_machine_drafts"):
+    for key in ("include_outdated", "include_machine_drafts", "translate_slug"):
         if key in export:
             values[key] = _expect(export[key], bool, f"export.{key}", where)
     if "min_translated" in export:

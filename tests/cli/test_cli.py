@@ -477,3 +477,56 @@ def test_status_without_posts_says_so_and_fail_under_fails(tmp_path: Path) -> No
     as_json = run(project, "status", "--json", "--fail-under", "0")
     assert json.loads(as_json.stdout) == []
     _assert_one_line_error(as_json, "no posts")
+
+
+def test_init_in_a_hugo_site_writes_its_preset_and_languages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from click.testing import CliRunner
+
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "tests/sites/build-hugo-contentdir", site)
+    (site / "postloc.toml").unlink()
+    monkeypatch.chdir(site)
+    result = CliRunner().invoke(main, ["init"])
+    assert result.exit_code == 0, result.stderr
+    assert "found a hugo site (hugo.toml)" in result.stderr
+    text = (site / "postloc.toml").read_text()
+    assert 'site = "hugo"' in text and 'target_languages = ["en", "es"]' in text
+    assert 'posts_dir = "content/fr"' in text and 'filename = "{lang}/{slug}.md"' in text
+
+
+def test_init_in_a_jekyll_site_leaves_the_preset_layout_implied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_config.yml").write_text("lang: fr\n")
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["init"]).exit_code == 0
+    text = (tmp_path / "postloc.toml").read_text()
+    assert 'site = "jekyll"' in text and '# posts_dir = "_posts"' in text
+
+
+def test_site_config_prints_the_generator_languages(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    (tmp_path / "postloc.toml").write_text('site = "hugo"\ntarget_languages = ["en"]\n')
+    config = str(tmp_path / "postloc.toml")
+    result = CliRunner().invoke(main, ["--config", config, "site-config"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith('defaultContentLanguage = "fr"\n\n[languages.fr]\n')
+    jekyll = CliRunner().invoke(main, ["--config", config, "site-config", "--site", "jekyll"])
+    assert jekyll.stdout.startswith("lang: fr\nlanguages:\n")
+
+
+def test_site_config_of_a_plain_project_is_one_line_error(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    (tmp_path / "postloc.toml").write_text("")
+    result = CliRunner().invoke(main, ["--config", str(tmp_path / "postloc.toml"), "site-config"])
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "set site to hugo or jekyll" in result.stderr

@@ -131,6 +131,7 @@ def test_random_bytes(data: bytes) -> None:
 @example(b"- \n\n  a\n")
 @example(b"|a|\n|-|\n|\\|")
 @example(b"> ---\n> a")
+@example(b"---\n{}\n---\n")  # keys appended to an empty flow mapping need commas
 def test_markdown_soup(data: bytes) -> None:
     through_the_stages(data)
 

@@ -80,20 +80,52 @@ def main(ctx: click.Context, config_path: str | None, quiet: bool, verbose: bool
 @main.command()
 @pass_state
 def init(state: State) -> None:
-    """Write postloc.toml and the project folders."""
+    """Write postloc.toml and the project folders; in a Hugo or Jekyll site's root, with the
+    site's preset and languages."""
     from postloc.config import default_config_text
     from postloc.files import atomic_write
     from postloc.mt.engines.registry import engine_names
+    from postloc.project.site import detect_site
 
     target = Path(state.config_path or CONFIG_NAME)
     if target.exists():
         state.reporter.notice(f"{target} exists; left as it is")
     else:
-        atomic_write(target, default_config_text(engine_names()))
+        found = detect_site(target.parent)
+        if found is None:
+            text = default_config_text(engine_names())
+        else:
+            layout, notes = found.layout()
+            text = default_config_text(
+                engine_names(),
+                site=found.generator,
+                source_language=found.default_language,
+                target_languages=found.targets,
+                layout=layout,
+            )
+            state.reporter.notice(f"found a {found.generator} site ({found.config_file})")
+            for note in notes:
+                state.reporter.notice(note)
+        atomic_write(target, text)
         state.reporter.notice(f"wrote {target}")
     config = load_project_config(target)
     for folder in (config.posts_path, config.locales_path / "templates"):
         folder.mkdir(parents=True, exist_ok=True)
+
+
+@main.command(name="site-config")
+@click.option(
+    "--site",
+    type=click.Choice(["hugo", "jekyll"]),
+    help="The generator (default: the configured site).",
+)
+@pass_state
+def site_config(state: State, site: str | None) -> None:
+    """Print the site generator's configuration for the project's languages."""
+    from postloc.project.site import site_config_snippet
+
+    config = load_project_config(state.config_path)
+    click.echo(site_config_snippet(config, site), nl=False)
 
 
 @main.command()

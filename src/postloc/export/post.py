@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 import polib
 
 from postloc.config import DEFAULT_RULES, Extraction
+from postloc.export.urls import PLAIN_URLS, UrlRules, localized_urls, shared_key, translated_slug
 from postloc.markdown.model import Post, Segment
 from postloc.po.state import State, entry_state
 from postloc.qa.document import check_document
@@ -161,18 +162,17 @@ def export_post(
     min_translated: float = 0.8,
     fmt: Format = "md",
     rules: Extraction = DEFAULT_RULES,
+    urls: UrlRules = PLAIN_URLS,
 ) -> ExportOutcome:
     """Build the localized document for one post and language; ``rules`` say which shortcode
-    parameters are translated (the document check compares the rest byte for byte)."""
+    parameters are translated (the document check compares the rest byte for byte), ``urls``
+    how the keys fixing the page's path change (:mod:`postloc.export.urls`)."""
 
     chosen, used = choose_translations(segments, catalogue, policy=policy)
     outcome = _counted(used)
     if outcome.translated_ratio < min_translated:
         return outcome
-    extra: list[tuple[str, Any]] = [("lang", lang), ("translation_of", post.slug)]
-    date_text = display_date(post.front_matter.get("date"), lang)
-    if date_text:
-        extra.append(("date_display", date_text))
+    extra = _extra_front_matter(post, segments, chosen, lang, urls)
     text = _rebuild(post, segments, chosen, extra, outcome)
     where = f"{post.path} ({lang} export)"
     replaced = [  # what the rebuild swapped in the body: the source bytes, not the msgid
@@ -192,6 +192,28 @@ def export_post(
     if fmt == "html":
         text = _as_html(text, post.path, lang, rules.markdown_extensions)
     return dataclasses.replace(outcome, text=text)
+
+
+def _extra_front_matter(
+    post: Post, segments: Sequence[Segment], chosen: Mapping[int, str], lang: str, urls: UrlRules
+) -> list[tuple[str, Any]]:
+    """What every export adds or sets: the language, the source it translates, the date for
+    readers of ``lang``, the URLs of that language, and per site what pairs translations.
+
+    Hugo pairs translations by path in both of its conventions, so no ``translationKey`` is
+    added (one in an export alone would unpair it from its source); Jekyll has no pairing of
+    its own, so the layout reads ``ref``, the source file's name."""
+    extra: list[tuple[str, Any]] = [("lang", lang), ("translation_of", post.slug)]
+    if urls.site == "jekyll":
+        extra.append(("ref", shared_key(post)))
+    date_text = display_date(post.front_matter.get("date"), lang)
+    if date_text:
+        extra.append(("date_display", date_text))
+    extra += localized_urls(post.front_matter, lang, urls)
+    slug = translated_slug(segments, chosen, urls)
+    if slug is not None and slug != post.front_matter.get("slug"):
+        extra.append(("slug", slug))
+    return extra
 
 
 def _counted(used: Mapping[str, Shown], unsafe: tuple[Unsafe, ...] = ()) -> ExportOutcome:

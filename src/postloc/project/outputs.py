@@ -14,6 +14,7 @@ from pathlib import Path
 import polib
 
 from postloc.export.post import ExportOutcome, ExportPolicy, Format, Unsafe, export_post
+from postloc.export.urls import UrlRules
 from postloc.files import atomic_write, remove_file
 from postloc.project.layout import Project
 from postloc.project.manifest import REFUSED, ExportManifest, Verdict, digest, refusal
@@ -174,6 +175,7 @@ def _outcome(
         min_translated=threshold,
         fmt=fmt,
         rules=project.config.extraction,
+        urls=UrlRules.of(project.config),
     )
 
 

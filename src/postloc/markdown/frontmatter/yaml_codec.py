@@ -70,7 +70,9 @@ def _set_keys(
         new = format_scalar(value, flow)
         entry = existing.get(key)
         if entry is None:
-            found.append(_append(source, node, flow, key, new, newline))
+            # after a first key appended to an empty ``{}``, the next ones need a comma too
+            empty = node is None or not node.value and not any(e.start == e.end for e in found)
+            found.append(_append(source, node, flow, key, new, newline, empty))
             continue
         old = data.get(key)
         if type(old) is type(value) and old == value:
@@ -90,11 +92,18 @@ def _set_keys(
 
 
 def _append(
-    source: str, node: MappingNode | None, flow: bool, key: str, new: str, newline: str
+    source: str,
+    node: MappingNode | None,
+    flow: bool,
+    key: str,
+    new: str,
+    newline: str,
+    empty: bool,
 ) -> Edit:
+    """The edit adding ``key: new``; ``empty`` when the mapping has no key yet."""
     if node is not None and flow:
         close = node.end_mark.index - 1
-        separator = ", " if node.value else ""
+        separator = "" if empty else ", "
         return Edit(close, close, f"{separator}{format_scalar(key, flow=True)}: {new}")
     # Same indentation as the existing keys: YAML may indent the whole mapping.
     indent = " " * node.value[0][0].start_mark.column if node is not None and node.value else ""
