@@ -1,10 +1,11 @@
 """URLs per language: the front-matter keys that fix a page's path, localized in each export so
 no two languages share a target path (docs/architecture.md, "Export").
 
-A site-root path in ``url`` (Hugo), ``permalink`` (Jekyll) or an ``aliases`` item gets the
-prefix ``/<lang>``, which is where Hugo puts a non-default language's pages and where a Jekyll
-post in ``<lang>/_posts/`` lands; the generators themselves never prefix these keys (Hugo adds
-the language to an alias only on multihost sites). Left alone: full URLs (``https://…``,
+A site-root path in ``url`` (Hugo), ``permalink`` (Jekyll) or an ``aliases`` item (except on
+Hugo sites) gets the prefix ``/<lang>``, which is where Hugo puts a non-default language's pages
+and where a Jekyll post in ``<lang>/_posts/`` lands. Hugo never prefixes ``url`` but does
+prefix a non-default language's site-root aliases itself (checked with Hugo 0.168: a prefix
+here built ``public/en/en/…``), so Hugo aliases are left to it. Left alone: full URLs (``https://…``,
 ``//host``), values already under ``/<lang>/``, relative aliases (Hugo resolves them from the
 page, already in its language), and a Jekyll ``permalink`` with ``:categories`` (the language
 folder is a category). ``slug`` is kept, or made from the translated title with
@@ -70,6 +71,8 @@ def localized_urls(
         if new != value:
             extra.append((key, new))
     aliases = front_matter.get("aliases")
+    if rules.site == "hugo":
+        return extra  # Hugo itself puts a non-default language's site-root aliases under it
     if isinstance(aliases, list) and aliases and all(isinstance(a, str) for a in aliases):
         moved = [localized_path(a, lang) if a.startswith("/") else a for a in aliases]
         if moved != aliases:
