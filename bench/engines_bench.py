@@ -99,11 +99,7 @@ def argos_bench(
     baseline = "`argostranslate.translate.translate()` per segment"
     work.mkdir(parents=True, exist_ok=True)
     atomic_write(work / "segments.json", json.dumps(list(segments), ensure_ascii=False))
-    env = dict(os.environ)
-    for key in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
-        env[key] = str(work / "env" / key.lower())
-        Path(env[key]).mkdir(parents=True, exist_ok=True)
-    env["ARGOS_PACKAGES_DIR"] = str(work / "env" / "packages")
+    env = confined_env(work)
     env.update(ARGOS_THREADS)
     command = [
         sys.executable,
@@ -132,10 +128,21 @@ def argos_bench(
     )
 
 
+def confined_env(work: Path) -> dict[str, str]:
+    """This environment with ``HOME``, ``XDG_*`` and ``ARGOS_PACKAGES_DIR`` below ``work/env``:
+    argostranslate can neither read the user's packages nor write outside the bench."""
+    env = dict(os.environ)
+    for key in ("HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME"):
+        env[key] = str(work / "env" / key.lower())
+        Path(env[key]).mkdir(parents=True, exist_ok=True)
+    env["ARGOS_PACKAGES_DIR"] = str(work / "env" / "packages")
+    return env
+
+
 # --- the child process ------------------------------------------------------------------
 
 
-def _refuse_network() -> None:
+def refuse_network() -> None:
     """Any connection attempt raises: the benchmark proves argostranslate stays offline."""
 
     def refuse(*_args: Any, **_kwargs: Any) -> Any:
@@ -146,7 +153,7 @@ def _refuse_network() -> None:
     socket.create_connection = refuse
 
 
-def _base_sized_package(work: Path, build: Any, lines: list[str]) -> Path:
+def base_sized_package(work: Path, build: Any, lines: list[str]) -> Path:
     """The fr→en base-sized package, rebuilt only when ``tests/argos_tiny.py`` changed."""
     stamp = hashlib.sha256((REPO / "tests" / "argos_tiny.py").read_bytes()).hexdigest()
     stamp_file = work / "base-model.stamp"
@@ -159,7 +166,7 @@ def _base_sized_package(work: Path, build: Any, lines: list[str]) -> Path:
 
 
 def _argos_child(work: Path, repeats: int, baseline_repeats: int) -> dict[str, Any]:
-    _refuse_network()
+    refuse_network()
     sys.path.insert(0, str(REPO / "tests"))
     sys.path.insert(0, str(REPO / "src"))
     segments: list[str] = json.loads((work / "segments.json").read_text("utf-8"))
@@ -173,7 +180,7 @@ def _argos_child(work: Path, repeats: int, baseline_repeats: int) -> dict[str, A
     except ImportError as exc:
         return {"error": f"postloc's argos engine is not available ({exc})"}
     started = time.perf_counter()
-    package = _base_sized_package(work, build_base_sized_package, segments)
+    package = base_sized_package(work, build_base_sized_package, segments)
     packages_dir = Path(os.environ["ARGOS_PACKAGES_DIR"])
     install_package(package, packages_dir)
     built = time.perf_counter() - started
@@ -196,7 +203,7 @@ def _argos_child(work: Path, repeats: int, baseline_repeats: int) -> dict[str, A
         "per_segment": list(per_segment.runs),
         "note": f"model ready in {built:.0f} s (built, or reused from {work.name}/); "
         f"{len(outputs) // max(repeats, 1)} outputs per batched run; postloc with its default "
-        f"settings ({settings.inter_threads} batches in parallel × {settings.intra_threads} "
+        f"settings ({engine.threads()[0]} batches in parallel × {engine.threads()[1]} "
         f"thread, max_batch_size {settings.max_batch_size}); argostranslate per call with 1 "
         "thread, its fastest setting here (its default intra_threads 0 was 4.5× slower)",
     }

@@ -97,8 +97,8 @@ class Site:
     def catalogues(self, lang: str) -> Path:
         return self.locales / lang / "LC_MESSAGES"
 
-    def configure(self, languages: Sequence[str]) -> None:
-        atomic_write(self.root / "postloc.toml", config_text(languages))
+    def configure(self, languages: Sequence[str], engine: str = "pseudo") -> None:
+        atomic_write(self.root / "postloc.toml", config_text(languages, engine))
 
     def project(self) -> Any:
         from postloc.config import load_config
@@ -124,10 +124,12 @@ class Site:
 
         update(self.project(), languages)
 
-    def translate(self, languages: Sequence[str], engine: str = "pseudo") -> TranslateCounts:
+    def translate(
+        self, languages: Sequence[str], engine: str = "pseudo", jobs: int = 1
+    ) -> TranslateCounts:
         from postloc.project.drafting import translate
 
-        report, _writes = translate(self.project(), languages, engine)
+        report, _writes = translate(self.project(), languages, engine, jobs=jobs)
         return TranslateCounts(report.translated, report.from_memory, report.engine_segments)
 
     def export(self, languages: Sequence[str]) -> None:

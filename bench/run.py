@@ -26,6 +26,7 @@ if importlib.util.find_spec("postloc") is None:
     sys.path.insert(0, str(REPO / "src"))
 
 import engines_bench  # noqa: E402
+import mt_floor  # noqa: E402
 import peers  # noqa: E402
 from postloc_steps import Site, TranslateCounts, cli_command, cli_env  # noqa: E402
 from results import Row, Target, machine_description, render_results  # noqa: E402
@@ -336,7 +337,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="runs of the slow per-segment MT baselines (default 1: each takes minutes)",
     )
     parser.add_argument(
-        "--skip", action="append", default=[], choices=["corpus", "big", "help", "mt"]
+        "--floor-posts", type=int, default=150, help="corpus of the MT floor rows (issue 17)"
+    )
+    parser.add_argument(
+        "--floor-argos-posts",
+        type=int,
+        default=10,
+        help="posts of the Argos floor row (the bench model is slow: ~20 s per 500 sentences)",
+    )
+    parser.add_argument(
+        "--skip", action="append", default=[], choices=["corpus", "big", "help", "mt", "floor"]
     )
     parser.add_argument("--work", type=Path, default=BENCH / "work")
     parser.add_argument("--output", type=Path, default=BENCH / "RESULTS.md")
@@ -361,6 +371,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         guarded(rows, notes, "--help", help_row)
     if "mt" not in args.skip:
         guarded(rows, notes, "machine translation", lambda: mt_rows(args, notes))
+    if "floor" not in args.skip:
+        guarded(rows, notes, "Apertium floor", lambda: mt_floor.apertium_rows(args, notes))
+        guarded(rows, notes, "Argos floor", lambda: mt_floor.argos_rows(args, notes))
     notes.append(
         "postloc figures are library calls (no interpreter start-up) unless the row says CLI; "
         "peers run as the commands a user types. The pseudo engine is used so that MT models "

@@ -8,6 +8,7 @@ child alone (``RUSAGE_CHILDREN`` would mix in every earlier child).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import statistics
 import subprocess
@@ -38,6 +39,8 @@ class ProcessRun:
     """Wall-clock time from spawn to exit."""
     max_rss_mb: float
     """Peak resident set size of the child, in MiB."""
+    cpu_seconds: float
+    """User and system CPU time of the child and the children it waited for."""
     returncode: int
     """Exit status (negative: killed by that signal)."""
     stdout: str
@@ -70,15 +73,20 @@ def run_process(
     cwd: Path | None = None,
     env: Mapping[str, str] | None = None,
     check: bool = True,
+    stdin: Path | None = None,
 ) -> ProcessRun:
-    """Run a command to completion, with its wall time and its own peak RSS."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Run a command to completion (``stdin`` read from that file), with its wall time, CPU
+    time and its own peak RSS."""
+    with contextlib.ExitStack() as files:
+        out = files.enter_context(tempfile.TemporaryFile())
+        err = files.enter_context(tempfile.TemporaryFile())
+        source = files.enter_context(open(stdin, "rb")) if stdin else subprocess.DEVNULL
         start = time.perf_counter()
         child = subprocess.Popen(
             [str(c) for c in command],
             cwd=cwd,
             env=None if env is None else dict(env),
-            stdin=subprocess.DEVNULL,
+            stdin=source,
             stdout=out,
             stderr=err,
         )
@@ -90,6 +98,7 @@ def run_process(
         result = ProcessRun(
             seconds,
             usage.ru_maxrss / 1024,
+            usage.ru_utime + usage.ru_stime,
             child.returncode,
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),

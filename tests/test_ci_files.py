@@ -444,6 +444,7 @@ def test_sync_mode_updates_catalogues_and_keeps_the_memory_out_of_the_pull_reque
     assert sorted(line[3:] for line in changed) == [
         "build/es/bonjour.md",
         "locales/es/LC_MESSAGES/bonjour.po",
+        "locales/exports.json",  # the committed export record
         "locales/templates/bonjour.pot",
         "source_posts/bonjour.md",
     ]

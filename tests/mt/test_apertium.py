@@ -397,6 +397,25 @@ def test_large_batches_are_chunked(
     assert 1 in calls  # the oversized segment went alone
 
 
+def test_a_stream_is_one_process_per_chunk_and_split_over_the_cores(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine = ApertiumEngine("postloc-test-no-such-apertium")  # planning runs nothing
+    small = ["x" * 100] * 10
+    assert engine.plan_calls(small, "fr", "es") == [range(0, 10)]
+    big = ["y" * 1000] * 600  # about 600 kB: worth two processes
+    assert engine.plan_calls(big, "fr", "es") == [range(0, 600)]  # one core
+    engine.use_cores(2)
+    assert engine.plan_calls(big, "fr", "es") == [range(0, 300), range(300, 600)]
+    engine.use_cores(8)
+    assert len(engine.plan_calls(big, "fr", "es")) == 2  # each chunk at least SPLIT_BYTES
+    assert engine.plan_calls(small, "fr", "es") == [range(0, 10)]
+    monkeypatch.setattr(apertium_module, "MAX_CHUNK_BYTES", 50_000)
+    calls = engine.plan_calls(big, "fr", "es")
+    assert [n for call in calls for n in call] == list(range(600))
+    assert len(calls) == 13 and all(len(call) * 1020 <= 50_000 for call in calls)
+
+
 def test_debug_marks_and_leaked_tags_are_removed(
     fake: ApertiumEngine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -553,7 +572,7 @@ def test_memory_kept_when_a_second_pair_is_installed(prefix: Path, tmp_path: Pat
     assert seen == 0 and all(d.from_memory for d in drafts.values())
     assert engine_calls(prefix) == 3  # the second run never started apertium
 
-    assert translate(("fr", "es", "en"))[0] == 3  # a pivot route is its own key
+    assert translate(("fr", "es", "en"))[0] == 3  # es→en only: fr→es is the memory's row
     (prefix / "share/apertium/modes/fra-cat.mode").unlink()
     assert translate(("fr", "es", "en"))[0] == 0
 

@@ -14,9 +14,14 @@ import pytest
 import argos_tiny
 import helpers
 from postloc.errors import EngineUnavailable
-from postloc.mt.engines.argos.engine import MAX_INPUT_TOKENS, ArgosEngine, bounded_chunks
-from postloc.mt.engines.argos.settings import ArgosSettings
-from postloc.mt.engines.base import Engine, Route
+from postloc.mt.engines.argos.engine import (
+    BATCHES_PER_CALL,
+    MAX_INPUT_TOKENS,
+    ArgosEngine,
+    bounded_chunks,
+)
+from postloc.mt.engines.argos.settings import MAX_AUTO_INTER_THREADS, ArgosSettings
+from postloc.mt.engines.base import Engine, Route, usable_cores
 from postloc.mt.engines.sentences import split_sentences
 
 SRC = helpers.REPO / "src"
@@ -151,6 +156,36 @@ def test_all_sentences_of_a_batch_go_through_one_translate_batch(engine: ArgosEn
     longest = max(len(tokens) for tokens in source)
     assert options["max_decoding_length"] == 2 * longest + 10
     assert options["max_input_length"] >= MAX_INPUT_TOKENS
+
+
+@pytest.mark.parametrize(("cores", "inter"), [(1, 1), (2, 2), (3, 3), (16, MAX_AUTO_INTER_THREADS)])
+def test_threads_follow_the_runs_cores_unless_the_settings_fix_them(cores: int, inter: int) -> None:
+    automatic = ArgosEngine(ArgosSettings())
+    automatic.use_cores(cores)
+    assert automatic.threads() == (inter, 1) and automatic.call_threads() == inter
+    fixed = ArgosEngine(ArgosSettings(inter_threads=3, intra_threads=2))
+    fixed.use_cores(cores)
+    assert fixed.threads() == (3, 2) and fixed.call_threads() == 6
+    unpicked = ArgosEngine(ArgosSettings(inter_threads=1, intra_threads=0))
+    assert unpicked.call_threads() == usable_cores()  # CTranslate2 may take every core
+
+
+def test_a_model_is_loaded_with_the_runs_threads(engine: ArgosEngine) -> None:
+    automatic = ArgosEngine(ArgosSettings())
+    automatic.use_cores(2)
+    assert automatic.load("fr", "en").translator.num_translators == 2
+    automatic.use_cores(1)
+    assert automatic.load("fr", "en").translator.num_translators == 1
+
+
+def test_a_stream_is_cut_into_calls_of_many_batches_of_sentences() -> None:
+    engine = ArgosEngine(ArgosSettings(max_batch_size=2))
+    per_call = 2 * BATCHES_PER_CALL
+    texts = ["Une phrase. Une autre phrase."] * per_call + ["Seule."] * 3
+    calls = engine.plan_calls(texts, "fr", "en")
+    assert [len(call) for call in calls] == [per_call // 2, per_call // 2, 3]
+    assert [n for call in calls for n in call] == list(range(len(texts)))
+    assert engine.plan_calls([], "fr", "en") == []
 
 
 def test_a_run_on_sentence_is_cut_at_word_starts_not_truncated(engine: ArgosEngine) -> None:

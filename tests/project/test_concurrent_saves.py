@@ -72,7 +72,7 @@ TRANSLATOR = textwrap.dedent(
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1757000000")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # after the posts' date
     monkeypatch.delenv("POSTLOC_PSEUDO_DELAY", raising=False)
     return make_project(tmp_path / "proj", posts=french_posts(POSTS, PARAGRAPHS))
 

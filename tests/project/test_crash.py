@@ -42,7 +42,7 @@ DELAY = "0.2"
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A project with templates and empty catalogues, ready for ``translate``."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1757000000")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # after the posts' date
     monkeypatch.delenv("POSTLOC_PSEUDO_DELAY", raising=False)
     root = make_project(tmp_path / "proj", posts=french_posts(POSTS, PARAGRAPHS))
     for stage in ("extract", "update"):

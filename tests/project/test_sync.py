@@ -14,7 +14,7 @@ import pytest
 
 from helpers import LANGS, SLUGS, french_posts, make_project, run
 
-EPOCH = 1_757_000_000
+EPOCH = 1_767_225_600  # 2026-01-01, after the posts' date (Hugo publishes from `date`)
 """A fixed clock (``SOURCE_DATE_EPOCH``); tests move it to show dates do not cause churn."""
 
 Files = dict[str, tuple[bytes, int, int]]
@@ -143,8 +143,8 @@ def test_edit_keeps_other_posts_header_dates(
     sync(project)
     edited = (project / "locales/es/LC_MESSAGES/troisieme-billet.po").read_text("utf-8")
     other = (project / "locales/es/LC_MESSAGES/premier-billet.po").read_text("utf-8")
-    assert "PO-Revision-Date: 2025-09-05 " in edited  # EPOCH + 1 day
-    assert "PO-Revision-Date: 2025-09-04 " in other  # EPOCH, untouched
+    assert "PO-Revision-Date: 2026-01-02 " in edited  # EPOCH + 1 day
+    assert "PO-Revision-Date: 2026-01-01 " in other  # EPOCH, untouched
 
 
 def test_check_on_a_fresh_project_fails_and_creates_nothing(project: Path) -> None:

@@ -63,13 +63,25 @@ def lang_option(func: F) -> F:
     )(func)
 
 
+MAX_JOBS = 64
+"""The most ``--jobs`` accepts."""
+
+
+def default_jobs() -> int:
+    """``--jobs`` when not given: every core this process may use, so one run keeps the
+    machine busy (a ``taskset`` or container limit counts, not the machine's cores)."""
+    from postloc.mt.engines.base import usable_cores
+
+    return min(MAX_JOBS, usable_cores())
+
+
 def jobs_option(func: F) -> F:
     return click.option(
         "--jobs",
-        type=click.IntRange(1, 64),
-        default=1,
-        show_default=True,
-        help="Language pairs translated in parallel processes.",
+        type=click.IntRange(1, MAX_JOBS),
+        default=default_jobs,
+        show_default="the usable cores",
+        help="Cores machine translation may keep busy at once (engine calls side by side).",
     )(func)
 
 

@@ -1,7 +1,8 @@
 """Fill catalogues with machine drafts, never touching human work.
 
-Pending entries of *all* catalogues of a language go to the engine together
-(one batched stream per language pair, not post by post). Which entries are
+Pending entries of *all* catalogues of *all* languages go to the engines together: one
+stream per direct language pair, not post by post, and a pivot's first hop shared with the
+language that needs it directly (:class:`~postloc.mt.translator.Streams`). Which entries are
 pending, and how a draft is written, follows docs/architecture.md ("PO conventions"):
 
 - untranslated entries get a draft;
@@ -12,12 +13,12 @@ pending, and how a draft is written, follows docs/architecture.md ("PO conventio
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Collection, Hashable, Sequence
 from dataclasses import dataclass, field
 
 import polib
 
-from postloc.mt.translator import Draft, MachineTranslator
+from postloc.mt.translator import Draft, MachineTranslator, Streams
 from postloc.po.state import (
     DAMAGE_PREFIX,
     DAMAGED_FLAG,
@@ -78,6 +79,19 @@ def apply_draft(entry: polib.POEntry, draft: Draft, note: MachineNote) -> None:
     entry.tcomment = "\n".join(part for part in lines if part)
 
 
+@dataclass(frozen=True, slots=True)
+class LanguageWork:
+    """One target language's share of a run: its route and its catalogues."""
+
+    translator: MachineTranslator
+    """The language's route, memory and languages."""
+    catalogues: Sequence[tuple[Hashable, polib.POFile]]
+    """Its catalogues, each with the key ``on_complete`` hands back (keys unique in a run)."""
+    fresh: Collection[str] = ()
+    """Msgids an engine drafted earlier in this run (into the memory first): their drafts
+    come from the memory now, but count as engine work in the report."""
+
+
 def translate_catalogues(
     catalogues: Sequence[tuple[Hashable, polib.POFile]],
     translator: MachineTranslator,
@@ -87,15 +101,54 @@ def translate_catalogues(
     """Draft every pending entry of ``catalogues`` (all one language pair) in one stream.
 
     ``on_complete(key, po)`` is called as soon as the last pending entry of a
-    catalogue has its draft, so the caller can save it while later batches run:
+    catalogue has its draft, so the caller can save it while later calls run:
     an interrupted run keeps every finished catalogue, and the memory keeps
-    every finished batch. ``on_progress(done, total)`` counts distinct texts.
+    every finished call. ``on_progress(done, total)`` counts distinct texts.
+    """
+    streams = Streams(translator.memory, batch_size=translator.batch_size)
+    progress = (lambda _lang, done, total: on_progress(done, total)) if on_progress else None
+    report = translate_languages(
+        [LanguageWork(translator, catalogues)], streams, on_complete, progress
+    )
+    translator.engine_segments += report.engine_segments
+    return report
+
+
+def translate_languages(
+    work: Sequence[LanguageWork],
+    streams: Streams,
+    on_complete: Callable[[Hashable, polib.POFile], None] | None = None,
+    on_progress: Callable[[str, int, int], None] | None = None,
+) -> TranslateReport:
+    """Draft every pending entry of every language of ``work`` through ``streams`` at once.
+
+    Languages are asked in order and their calls go first in that order, so the first
+    language finishes first. ``on_complete(key, po)`` is called as soon as the last pending
+    entry of a catalogue has its draft; ``on_progress(lang, done, total)`` counts each
+    language's distinct texts. One report sums them all; its ``engine_segments`` counts the
+    texts the engines got, each hop's once.
     """
     report = TranslateReport()
+    before = streams.engine_segments
+    for item in work:
+        _request(item, streams, report, on_complete, on_progress)
+    streams.run()
+    report.engine_segments = streams.engine_segments - before
+    return report
+
+
+def _request(
+    work: LanguageWork,
+    streams: Streams,
+    report: TranslateReport,
+    on_complete: Callable[[Hashable, polib.POFile], None] | None,
+    on_progress: Callable[[str, int, int], None] | None,
+) -> None:
+    """Find one language's pending entries and ask ``streams`` for their texts."""
     waiting: dict[str, list[tuple[Hashable, polib.POEntry]]] = {}
     remaining: dict[Hashable, int] = {}
-    by_key = dict(catalogues)
-    for key, po in catalogues:
+    by_key = dict(work.catalogues)
+    for key, po in work.catalogues:
         count = 0
         for entry in po:
             drop_stale_note(entry)  # an edited draft is a person's: its MT: line goes
@@ -105,8 +158,8 @@ def translate_catalogues(
             elif is_human(entry):
                 report.skipped_human += 1
         remaining[key] = count
-    route = translator.route
-
+    translator = work.translator
+    route = translator.route.name
     total = len(waiting)
     done = 0
 
@@ -114,10 +167,10 @@ def translate_catalogues(
         nonlocal done
         done += len(batch)
         if on_progress:
-            on_progress(min(done, total), total)
+            on_progress(translator.target, min(done, total), total)
+        memory_key = translator.key  # the note names what the memory key names
         finished: list[Hashable] = []
         for text, draft in batch.items():
-            memory_key = translator.key  # the note names what the memory key names
             note = MachineNote(
                 memory_key.engine,
                 memory_key.version,
@@ -128,8 +181,8 @@ def translate_catalogues(
             for key, entry in waiting.pop(text, ()):
                 apply_draft(entry, draft, note)
                 report.translated += 1
-                report.from_memory += draft.from_memory
-                report.by_engine[route.name] = report.by_engine.get(route.name, 0) + 1
+                report.from_memory += draft.from_memory and text not in work.fresh
+                report.by_engine[route] = report.by_engine.get(route, 0) + 1
                 remaining[key] -= 1
                 if remaining[key] == 0:
                     finished.append(key)
@@ -137,10 +190,7 @@ def translate_catalogues(
             for key in finished:
                 on_complete(key, by_key[key])
 
-    before = translator.engine_segments
-    translator.translate(list(waiting), on_batch=land)
-    report.engine_segments = translator.engine_segments - before
-    return report
+    streams.request(translator, list(waiting), land)
 
 
 def reapply_drafts(drafted: polib.POFile, saved: polib.POFile) -> int:

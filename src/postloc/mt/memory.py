@@ -4,8 +4,10 @@ Keys are (route, route version, source language, target language, source
 text), so an upgraded pair or a different pivot never serves a stale output,
 and an unchanged paragraph is never sent to an engine twice. The route version
 names only the pairs the route runs (``Route.version``), so installing or
-removing another pair keeps every remembered output. Rows are
-committed after every batch, which is what lets an interrupted ``translate``
+removing another pair keeps every remembered output. Each hop of a pivot route
+is a row of its own, keyed as its direct pair is (:class:`postloc.mt.translator.Hop`),
+so fr→es is translated once for ``es`` and for ``en`` through Spanish. Rows are
+committed after every engine call, which is what lets an interrupted ``translate``
 resume exactly where it stopped.
 """
 

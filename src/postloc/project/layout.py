@@ -22,11 +22,16 @@ from postloc.files import Snapshot, read_snapshot
 from postloc.languages import validate_language
 
 
-def now_stamp() -> str:
-    """Header date for 'now'; ``SOURCE_DATE_EPOCH`` pins it for reproducible builds."""
+def now() -> datetime:
+    """'Now' in UTC; ``SOURCE_DATE_EPOCH`` pins it for reproducible builds (header dates,
+    whether a post's publish date has come)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
-    return moment.strftime("%Y-%m-%d %H:%M+0000")
+    return datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+
+
+def now_stamp() -> str:
+    """Header date for :func:`now`."""
+    return now().strftime("%Y-%m-%d %H:%M+0000")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,11 @@
-"""Work spread over processes, one job per language (``--jobs``).
+"""Work spread over processes (``sync --jobs``: merging and exporting a language per job).
 
-Engines hold no shared state and the translation memory is SQLite in WAL
-mode, so languages can run side by side. Processes are spawned, not forked:
-each child starts clean instead of copying the parent's threads and open handles.
+Machine translation itself needs no process of its own: engine calls wait on a process, a
+native library or a server, and run side by side in threads
+(:class:`postloc.mt.translator.Streams`). The Python work around them (merging catalogues,
+exporting posts) does, one job per language. The translation memory is SQLite in WAL mode, so
+languages can run side by side. Processes are spawned, not forked: each child starts clean
+instead of copying the parent's threads and open handles.
 
 Workers die with their parent. The parent holds the project lock and workers
 write on its behalf, so a worker that outlived it (a SIGKILLed ``sync``) would
@@ -24,9 +27,13 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Final, TypeVar
+from types import TracebackType
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from postloc.files import guard_writes
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 Job = TypeVar("Job")
 Result = TypeVar("Result")
@@ -48,17 +55,59 @@ def run_in_processes(
 
     ``work`` must be a module-level function and each job picklable.
     """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    with WorkerPool(min(processes, len(jobs))) as pool:
+        return pool.map(work, jobs)
 
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        max_workers=min(processes, len(jobs)),
-        mp_context=context,
-        initializer=bind_to_parent,
-        initargs=(os.getpid(),),
-    ) as pool:
-        return list(pool.map(work, jobs))
+
+class WorkerPool:
+    """Spawned workers kept for several rounds of work (a sync's phases), started on first use.
+
+    The workers stay alive between rounds, bound to this process like every worker
+    (:func:`bind_to_parent`); leaving the ``with`` block ends them.
+    """
+
+    def __init__(self, processes: int) -> None:
+        self.processes = max(1, processes)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def map(self, work: Callable[[Job], Result], jobs: Sequence[Job]) -> list[Result]:
+        """``work`` over ``jobs`` in the workers; results in job order."""
+        if not jobs:
+            return []
+        return list(self._started().map(work, jobs))
+
+    def submit(self, work: Callable[[Job], Result], job: Job) -> Future[Result]:
+        """``work(job)`` in a worker, without waiting for it (this process goes on meanwhile)."""
+        return self._started().submit(work, job)
+
+    def _started(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.processes,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=bind_to_parent,
+                initargs=(os.getpid(),),
+            )
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
 
 
 def bind_to_parent(parent: int) -> None:

@@ -71,7 +71,7 @@ def _set_keys(
         entry = existing.get(key)
         if entry is None:
             # after a first key appended to an empty ``{}``, the next ones need a comma too
-            empty = node is None or not node.value and not any(e.start == e.end for e in found)
+            empty = node is None or (not node.value and not any(e.start == e.end for e in found))
             found.append(_append(source, node, flow, key, new, newline, empty))
             continue
         old = data.get(key)

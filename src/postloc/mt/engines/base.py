@@ -7,6 +7,7 @@ engines, never flags inside them, so a new engine gets all three for free.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -34,6 +35,11 @@ class Engine(Protocol):
     markup: MarkupStyle
     """Inline markup form the engine takes: ``html`` (tags kept, e.g. ``apertium -f html``)
     or ``plain`` (only text; markup is carried around it by placeholders)."""
+
+    parallel: bool = False
+    """Whether calls may run side by side in threads: true when a call waits on a process, a
+    native library that releases the GIL or a server. A pure-Python engine gains nothing from
+    threads, so its calls run one at a time, in order."""
 
     def version(self) -> str:
         """The engine's version as a whole, without spaces (``postloc engines`` shows it)."""
@@ -64,6 +70,41 @@ class Engine(Protocol):
     def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
         """Translate every text of the batch; exactly one output per input, same order."""
         ...
+
+    def plan_calls(self, texts: Sequence[str], source: str, target: str) -> list[range] | None:
+        """How a stream of ``texts`` is best cut into calls of :meth:`translate`: consecutive
+        index ranges covering every text, in order.
+
+        An engine whose start is dear (Apertium loads its transducers per process) asks for
+        few, big calls; each finished call is one commit of the translation memory, so a
+        killed run loses at most the calls in flight. None (the default) lets the translator
+        cut its usual batches.
+        """
+        return None
+
+    def use_cores(self, cores: int) -> None:
+        """Size the engine's own threads for a run allowed ``cores`` of them (``--jobs``).
+
+        Called before a run; an engine without threads of its own ignores it.
+        """
+
+    def call_threads(self) -> int:
+        """Cores one call keeps busy. Calls run side by side only while the sum of theirs stays
+        within ``--jobs``, so engines never oversubscribe the machine (a call needing more
+        runs alone)."""
+        return 1
+
+
+def usable_cores() -> int:
+    """The cores this process may run on: its CPU affinity (a container's or ``taskset``'s
+    limit), not the machine's count; the default of ``--jobs`` and of engines' threads."""
+    counter = getattr(os, "process_cpu_count", None)  # Python 3.13+
+    if counter is not None:
+        counted: int | None = counter()
+        return max(1, counted or 1)
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
 
 
 def checked_outputs(
@@ -102,10 +143,14 @@ class Route:
         """The direct pairs the route runs, in order: ``[("fr", "es"), ("es", "en")]``."""
         return list(zip(self.languages, self.languages[1:], strict=False))
 
+    def hop_versions(self) -> list[str]:
+        """The pair version of each hop, as one token each (the hops' memory keys)."""
+        return [_token(self.engine.pair_version(s, t)) for s, t in self.hops()]
+
     def version(self) -> str:
         """The pair version of every hop, joined by ``/``: one token for memory keys and
         ``MT:`` comments, which changes only when a pair of this route changes."""
-        return "/".join(_token(self.engine.pair_version(s, t)) for s, t in self.hops())
+        return "/".join(self.hop_versions())
 
     def translate(self, texts: Sequence[str]) -> list[str]:
         """Run the batch through every hop, checking counts after each."""

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-
-def default_inter_threads() -> int:
-    """One decoding batch per available core, at most 4."""
-    return max(1, min(4, len(os.sched_getaffinity(0))))
+MAX_AUTO_INTER_THREADS = 4
+"""Most batches decoded in parallel when ``inter_threads`` is left to postloc."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,10 +14,11 @@ class ArgosSettings:
 
     compute_type: str = "int8"
     """CTranslate2 compute type; int8 is Argos's own choice on CPU."""
-    inter_threads: int = field(default_factory=default_inter_threads)
-    """Batches decoded in parallel: one per core (at most 4). Measured here on a
-    Transformer-base model: 2 batches × 1 thread was 1.9× faster than 1 × 1, while
-    one batch with 2 threads (or CTranslate2's own pick, 0) was slower still."""
+    inter_threads: int = 0
+    """Batches decoded in parallel; 0 (the default): one per core the run may use (``--jobs``,
+    at most 4), so a translate call keeps the run's cores busy and no more. Measured here on a
+    Transformer-base model: 2 batches × 1 thread was 1.9× faster than 1 × 1, while one batch
+    with 2 threads (or CTranslate2's own pick for intra_threads, 0) was slower still."""
     intra_threads: int = 1
     """Threads per batch (0 lets CTranslate2 pick)."""
     max_batch_size: int = 16

@@ -1,0 +1,294 @@
+"""Streams: one engine stream per direct pair across languages, each hop once, calls on the
+cores the run has, each finished call stored before its drafts land."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections.abc import Callable, Sequence
+
+import pytest
+
+from postloc.errors import EngineFailed
+from postloc.mt.engines.base import Route
+from postloc.mt.engines.pseudo import PseudoEngine
+from postloc.mt.markup.protection import protect
+from postloc.mt.memory import MemoryKey, TranslationMemory
+from postloc.mt.translator import BATCH_SIZE, Draft, MachineTranslator, Streams
+
+TEXTS = [f"Le paragraphe {n} parle de **{n} pays** et de `code {n}`." for n in range(10)]
+
+
+class Recording(PseudoEngine):
+    """Pseudo engine that logs its calls and how many ran at once."""
+
+    def __init__(
+        self,
+        *,
+        parallel: bool = False,
+        threads: int = 1,
+        per_call: int | None = None,
+        delay: float = 0.0,
+        fail_at: int = 0,
+    ) -> None:
+        super().__init__(["fr", "en", "es", "ca"])
+        self.parallel = parallel
+        self.threads = threads
+        self.per_call = per_call
+        self.delay = delay
+        self.fail_at = fail_at
+        self.calls: list[tuple[str, str, tuple[str, ...]]] = []
+        self._lock = threading.Lock()
+        self._active = 0
+        self.most_at_once = 0
+
+    def call_threads(self) -> int:
+        return self.threads
+
+    def plan_calls(self, texts: Sequence[str], source: str, target: str) -> list[range] | None:
+        if self.per_call is None:
+            return None
+        size = self.per_call
+        return [range(n, min(n + size, len(texts))) for n in range(0, len(texts), size)]
+
+    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        with self._lock:
+            self.calls.append((source, target, tuple(texts)))
+            number = len(self.calls)
+            self._active += 1
+            self.most_at_once = max(self.most_at_once, self._active)
+        try:
+            time.sleep(self.delay)
+            outputs = super().translate(texts, source, target)
+            return outputs[:-1] if number == self.fail_at else outputs
+        finally:
+            with self._lock:
+                self._active -= 1
+
+    def sent(self, source: str, target: str) -> list[str]:
+        """Every text this engine got for one pair, in call order."""
+        return [text for s, t, texts in self.calls if (s, t) == (source, target) for text in texts]
+
+
+def seen(texts: Sequence[str]) -> list[str]:
+    """What an html engine is sent for these msgids."""
+    return [protect(text, "html").engine_text for text in texts]
+
+
+def translator(
+    engine: PseudoEngine, memory: TranslationMemory, *languages: str
+) -> MachineTranslator:
+    return MachineTranslator(Route(engine, languages), languages[0], languages[-1], memory)
+
+
+def run(
+    memory: TranslationMemory, *translators: MachineTranslator, jobs: int = 1
+) -> tuple[list[dict[str, Draft]], list[str], Streams]:
+    """Every translator over TEXTS in one run: drafts per translator, and which target language
+    each landed batch was for, in landing order."""
+    streams = Streams(memory, jobs)
+    drafts: list[dict[str, Draft]] = []
+    landed: list[str] = []
+    for item in translators:
+        found: dict[str, Draft] = {}
+        drafts.append(found)
+
+        def land(batch: dict[str, Draft], found: dict[str, Draft] = found, lang: str = item.target):
+            found.update(batch)
+            landed.append(lang)
+
+        streams.request(item, TEXTS, land)
+    streams.run()
+    return drafts, landed, streams
+
+
+def alone(languages: tuple[str, ...]) -> dict[str, Draft]:
+    """The drafts of one route run by itself, on a fresh memory."""
+    memory = TranslationMemory(None)
+    return translator(Recording(), memory, *languages).translate(TEXTS)
+
+
+# --- each hop once ---------------------------------------------------------------------------
+
+
+def test_pivot_first_hop_is_the_direct_pairs_stream() -> None:
+    """``en`` through ``es`` and ``es`` itself: the engine sees each fr→es text once."""
+    engine = Recording()
+    memory = TranslationMemory(None)
+    english = translator(engine, memory, "fr", "es", "en")
+    spanish = translator(engine, memory, "fr", "es")
+    (en, es), _landed, streams = run(memory, english, spanish)
+    assert engine.sent("fr", "es") == seen(TEXTS)
+    assert engine.sent("es", "en") == seen([es[text].text for text in TEXTS])
+    assert streams.engine_segments == 2 * len(TEXTS)
+    assert es == alone(("fr", "es")) and en == alone(("fr", "es", "en"))
+
+
+def test_memory_keeps_each_hop_and_the_direct_pair_is_the_same_row() -> None:
+    engine = Recording()
+    memory = TranslationMemory(None)
+    english = translator(engine, memory, "fr", "es", "en")
+    spanish = translator(engine, memory, "fr", "es")
+    assert english.hops[0].key == spanish.key == MemoryKey("pseudo", "1", "fr", "es")
+    assert english.hops[1].key == MemoryKey("pseudo", "1", "es", "en")
+    assert english.key == MemoryKey("pseudo+es", "1/1", "fr", "en")
+    (es, en), _landed, _streams = run(memory, spanish, english)
+    spanish_texts = [es[text].text for text in TEXTS]
+    assert {t: s.text for t, s in memory.lookup(spanish.key, TEXTS).items()} == {
+        text: es[text].text for text in TEXTS
+    }
+    second = memory.lookup(english.hops[1].key, spanish_texts)
+    assert {second[es[text].text].text for text in TEXTS} == {en[text].text for text in TEXTS}
+    assert {t: s.text for t, s in memory.lookup(english.key, TEXTS).items()} == {
+        text: en[text].text for text in TEXTS
+    }
+    assert len(memory) == 3 * len(TEXTS)
+
+
+def test_a_later_pivot_run_takes_the_first_hop_from_the_memory() -> None:
+    memory = TranslationMemory(None)
+    first = Recording()
+    translator(first, memory, "fr", "es").translate(TEXTS)
+    later = Recording()
+    english = translator(later, memory, "fr", "es", "en")
+    drafts = english.translate(TEXTS)
+    assert later.sent("fr", "es") == [] and len(later.sent("es", "en")) == len(TEXTS)
+    assert english.engine_segments == len(TEXTS)
+    assert not any(draft.from_memory for draft in drafts.values())  # hop 2 ran
+    again = Recording()
+    repeat = translator(again, memory, "fr", "es", "en")
+    assert repeat.translate(TEXTS) == {
+        text: Draft(draft.text, draft.problems, True) for text, draft in drafts.items()
+    }
+    assert again.calls == [] and repeat.engine_segments == 0
+
+
+class LosesCodeToSpanish(Recording):
+    """Drops inline code on the fr→es hop only."""
+
+    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        outputs = super().translate(texts, source, target)
+        if (source, target) == ("fr", "es"):
+            return [re.sub(r"<code[^>]*></code>", "", output) for output in outputs]
+        return outputs
+
+
+def test_damage_of_the_first_hop_is_reported_on_the_pivots_draft() -> None:
+    memory = TranslationMemory(None)
+    engine = LosesCodeToSpanish()
+    (en, es), _landed, _streams = run(
+        memory,
+        translator(engine, memory, "fr", "es", "en"),
+        translator(engine, memory, "fr", "es"),
+    )
+    for text in TEXTS:
+        assert es[text].problems and en[text].problems == es[text].problems
+        assert "`" not in en[text].text
+
+
+# --- calls, commits and failures -------------------------------------------------------------
+
+
+def test_calls_follow_the_engines_plan_and_a_failure_keeps_the_calls_before_it() -> None:
+    memory = TranslationMemory(None)
+    failing = Recording(per_call=3, fail_at=3)
+    with pytest.raises(EngineFailed, match="returned 2 translations for 3"):
+        translator(failing, memory, "fr", "en").translate(TEXTS)
+    assert [len(texts) for _s, _t, texts in failing.calls] == [3, 3, 3]
+    assert len(memory) == 6  # the two calls before the failure, each stored when it ended
+    rerun = Recording(per_call=3)
+    again = translator(rerun, memory, "fr", "en")
+    assert len(again.translate(TEXTS)) == len(TEXTS)
+    assert rerun.sent("fr", "en") == seen(TEXTS[6:])
+
+
+def test_without_a_plan_calls_are_batches() -> None:
+    memory = TranslationMemory(None)
+    engine = Recording()
+    texts = [f"Texte {n}." for n in range(2 * BATCH_SIZE + 1)]
+    translator(engine, memory, "fr", "en").translate(texts)
+    assert [len(t) for _s, _e, t in engine.calls] == [BATCH_SIZE, BATCH_SIZE, 1]
+    small = Recording()
+    MachineTranslator(Route(small, ("fr", "en")), "fr", "en", TranslationMemory(None), 4).translate(
+        texts[:9]
+    )
+    assert [len(t) for _s, _e, t in small.calls] == [4, 4, 1]
+
+
+def test_a_plan_that_skips_texts_is_refused() -> None:
+    class Skipping(Recording):
+        def plan_calls(self, texts: Sequence[str], source: str, target: str) -> list[range]:
+            return [range(0, 1)]
+
+    with pytest.raises(EngineFailed, match="planned calls that skip or repeat"):
+        translator(Skipping(), TranslationMemory(None), "fr", "en").translate(TEXTS)
+
+
+@pytest.mark.parametrize(
+    ("parallel", "threads", "jobs", "most"),
+    [
+        (True, 1, 2, 2),  # calls wait on a process: two cores, two calls
+        (True, 1, 1, 1),
+        (True, 2, 2, 1),  # a call keeping two cores busy runs alone on two
+        (True, 2, 4, 2),
+        (False, 1, 4, 1),  # pure Python: one call at a time whatever the cores
+    ],
+)
+def test_calls_run_side_by_side_only_within_the_cores(
+    parallel: bool, threads: int, jobs: int, most: int
+) -> None:
+    engine = Recording(parallel=parallel, threads=threads, per_call=1, delay=0.05)
+    memory = TranslationMemory(None)
+    drafts, landed, _streams = run(memory, translator(engine, memory, "fr", "en"), jobs=jobs)
+    assert engine.most_at_once == most
+    assert list(drafts[0]) == TEXTS  # landed in the order the calls started
+    assert len(landed) == len(TEXTS)
+
+
+def test_earlier_languages_finish_first() -> None:
+    memory = TranslationMemory(None)
+    engine = Recording(parallel=True, per_call=2, delay=0.01)
+    languages = ("es", "ca", "en")
+    routes = [translator(engine, memory, "fr", lang) for lang in languages]
+    _drafts, landed, _streams = run(memory, *routes, jobs=2)
+    assert landed == sorted(landed, key=languages.index)
+
+
+def test_a_failed_parallel_call_stops_new_calls_and_lands_nothing_after_it() -> None:
+    memory = TranslationMemory(None)
+    engine = Recording(parallel=True, per_call=1, delay=0.05, fail_at=3)
+    item = translator(engine, memory, "fr", "en")
+    landed: list[str] = []
+    streams = Streams(memory, jobs=2)
+    streams.request(item, TEXTS, lambda batch: landed.extend(batch))
+    with pytest.raises(EngineFailed):
+        streams.run()
+    assert len(engine.calls) < len(TEXTS)
+    failed = TEXTS[seen(TEXTS).index(engine.calls[2][2][0])]
+    assert failed not in landed and set(landed) <= set(TEXTS[: TEXTS.index(failed)])
+    assert len(memory) == len(landed)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_drafts_do_not_depend_on_jobs_grouping_or_order(jobs: int) -> None:
+    memory = TranslationMemory(None)
+    engine = Recording(parallel=True, per_call=3)
+    routes = [
+        translator(engine, memory, "fr", "ca"),
+        translator(engine, memory, "fr", "es", "en"),
+        translator(engine, memory, "fr", "es"),
+    ]
+    drafts, _landed, _streams = run(memory, *routes, jobs=jobs)
+    for route, found in zip(routes, drafts, strict=True):
+        assert found == alone(route.route.languages)
+
+
+def test_nothing_to_translate_starts_nothing() -> None:
+    engine = Recording()
+    memory = TranslationMemory(None)
+    streams = Streams(memory, jobs=2)
+    land: Callable[[dict[str, Draft]], None] = lambda batch: None  # noqa: E731
+    streams.request(translator(engine, memory, "fr", "en"), ["", "  "], land)
+    streams.run()
+    assert engine.calls == [] and streams.engine_segments == 0
