@@ -221,7 +221,8 @@ def test_apertium_never_sees_site_syntax(
     wrapper = tmp_path / "bin" / "apertium"
     wrapper.parent.mkdir()
     # the log is named at run time: an engine may keep the path of an earlier test's wrapper
-    wrapper.write_text(f'#!/bin/sh\ntee -a "$APERTIUM_LOG" | exec "{real}" "$@"\n', encoding="utf-8")
+    script = f'#!/bin/sh\ntee -a "$APERTIUM_LOG" | exec "{real}" "$@"\n'
+    wrapper.write_text(script, encoding="utf-8")
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("APERTIUM_LOG", str(log))
