@@ -2,13 +2,18 @@
 
 Posts whose source and outputs are unchanged since the last sync (see
 :mod:`postloc.project.sync_cache`) are skipped; the rest go through every stage
-together, so machine translation still batches across all changed posts.
-Everything is read and validated before the first write.
+together. Three phases: each language's catalogues are merged and written (one
+language in memory at a time) and the texts left pending noted; then machine
+translation runs for every language at once, one engine stream per language pair
+on every core, into the translation memory (:func:`~postloc.project.drafting.draft_into_memory`);
+then each language is drafted from the memory and exported. Everything is read and
+validated before the first write.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +25,7 @@ from postloc.files import Snapshot, logged_writes
 from postloc.mt.drafts import TranslateReport
 from postloc.po.state import is_pending
 from postloc.project.discovery import Skipped
-from postloc.project.drafting import translate
+from postloc.project.drafting import draft_into_memory, translate, unpublished
 from postloc.project.layout import Project
 from postloc.project.manifest import ExportManifest
 from postloc.project.outputs import ExportReport, export_project, record_exports, stale_exports
@@ -41,7 +46,7 @@ from postloc.project.stages import (
     write_merged,
 )
 from postloc.project.sync_cache import SyncCache, fingerprint
-from postloc.project.workers import run_in_processes
+from postloc.project.workers import WorkerPool
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +107,61 @@ class _LanguageResult:
     """What this language's writes left on disk (:func:`~postloc.files.logged_writes`)."""
 
 
+@dataclass(frozen=True, slots=True)
+class _Merged:
+    """One language's merge (picklable, for ``--jobs``): what it wrote, what is left to draft."""
+
+    update: WriteReport
+    texts: list[str]
+    """The msgids of entries a machine may draft, for the engine phase."""
+    wrote: dict[Path, Snapshot]
+
+
+def _templates_on_disk(project: Project, dirty: Sequence[LoadedPost]) -> dict[Path, polib.POFile]:
+    """The changed posts' templates, read back (a worker process has only the disk)."""
+    templates = {}
+    for item in dirty:
+        path = project.template_path(item.post.slug)
+        template = project.read_catalogue(path)
+        if template is not None:
+            templates[path] = template
+    return templates
+
+
+def _merge_language(
+    project: Project,
+    lang: str,
+    templates: dict[Path, polib.POFile] | None,
+    dirty: Sequence[LoadedPost],
+    held: Collection[str] = (),
+) -> _Merged:
+    """Merge and write one language's catalogues of the changed posts; note what is pending
+    (but in the posts ``held`` from machine translation: drafts)."""
+    if templates is None:
+        templates = _templates_on_disk(project, dirty)
+    read: dict[Path, Snapshot] = {}
+    redos: dict[Path, Redo] = {}
+    with logged_writes() as wrote:
+        merged = plan_catalogues(project, templates, [lang], read=read, redos=redos)
+        update = write_merged(merged, read, redos)
+    skipped = {project.catalogue_path(lang, identity) for identity in held}
+    texts = {
+        entry.msgid
+        for path, po in merged.items()
+        if path not in skipped
+        for entry in po
+        if is_pending(entry)
+    }
+    return _Merged(update, sorted(texts), wrote)
+
+
+def _merge_language_job(
+    args: tuple[Project, str, Sequence[LoadedPost], Collection[str]],
+) -> _Merged:
+    project, lang, dirty, held = args
+    return _merge_language(project, lang, None, dirty, held)
+
+
 def _sync_language(
     project: Project,
     lang: str,
@@ -110,19 +170,17 @@ def _sync_language(
     engine: str | None,
     notify: Notify = no_notice,
     progress: Progress | None = None,
+    fresh: Collection[str] = (),
 ) -> _LanguageResult:
     """Merge, translate and export one language for the changed posts.
 
     Only this language's catalogues are in memory at a time, which keeps a
-    1,000-post sync's peak memory flat however many languages there are.
+    1,000-post sync's peak memory flat however many languages there are. After the engine
+    phase the merge changes nothing and every draft comes from the memory (``fresh``: the
+    msgids the engines drafted in this run).
     """
     if templates is None:  # in a worker process: the templates are on disk already
-        templates = {}
-        for item in dirty:
-            path = project.template_path(item.post.slug)
-            template = project.read_catalogue(path)
-            if template is not None:
-                templates[path] = template
+        templates = _templates_on_disk(project, dirty)
     read: dict[Path, Snapshot] = {}
     redos: dict[Path, Redo] = {}
     with logged_writes() as wrote:
@@ -139,6 +197,7 @@ def _sync_language(
             read=read,
             redos=redos,
             progress=progress,
+            fresh={lang: fresh},
         )
         exported = export_project(project, [lang], posts=dirty, loaded=merged, find_stale=False)
     for path in update.redone + writes.redone:
@@ -155,10 +214,10 @@ def _sync_language(
 
 
 def _sync_language_job(
-    args: tuple[Project, str, Sequence[LoadedPost], str | None],
+    args: tuple[Project, str, Sequence[LoadedPost], str | None, Collection[str]],
 ) -> _LanguageResult:
-    project, lang, dirty, engine = args
-    return _sync_language(project, lang, None, dirty, engine)
+    project, lang, dirty, engine, fresh = args
+    return _sync_language(project, lang, None, dirty, engine, fresh=fresh)
 
 
 def _validate_catalogues(
@@ -212,21 +271,53 @@ def run_sync(
         extract = write_catalogues(templates.items())
     extract.renamed += renames
     remove_orphan_templates(project, slugs, extract)
-    if jobs > 1 and len(langs) > 1 and dirty:
-        work = [(project, lang, dirty, engine) for lang in langs]
-        results = run_in_processes(_sync_language_job, work, jobs)
-    else:
-        results = [
-            _sync_language(project, lang, templates, dirty, engine, notify, progress)
-            for lang in langs
-        ]
-    del templates
     update, writes, report, exported = (
         WriteReport(),
         WriteReport(),
         TranslateReport(),
         ExportReport(),
     )
+    parallel = jobs > 1 and len(langs) > 1 and bool(dirty)
+    held = set() if config.include_drafts or not dirty else set(unpublished(project))
+    with WorkerPool(min(jobs, len(langs))) as pool:  # workers for the Python work of languages
+        if parallel:
+            work = [(project, lang, dirty, held) for lang in langs]
+            merges = pool.map(_merge_language_job, work)
+        else:
+            merges = [_merge_language(project, lang, templates, dirty, held) for lang in langs]
+        del templates  # the engine phase needs none, the last phase reads them back
+        shared: dict[str, str] = {}  # one string per text, whichever language's worker sent it
+        texts: dict[str, list[str]] = {}
+        for lang, merge in zip(langs, merges, strict=True):
+            update.add(merge.update)
+            wrote.update(merge.wrote)
+            texts[lang] = [shared.setdefault(text, text) for text in merge.texts]
+        del merges, shared
+        finishing: dict[str, Future[_LanguageResult]] = {}
+        fresh: dict[str, set[str]] = {lang: set() for lang in langs}
+
+        def finish(lang: str, drafted: set[str]) -> None:
+            """A language's drafts are all in the memory: a worker writes and exports them
+            while the engines go on for the others."""
+            fresh[lang] = drafted
+            if parallel:
+                job = (project, lang, dirty, engine, drafted)
+                finishing[lang] = pool.submit(_sync_language_job, job)
+
+        drafted, _fresh = draft_into_memory(
+            project, texts, engine, notify, jobs=jobs, progress=progress, on_done=finish
+        )
+        report.add(drafted)
+        del texts
+        if parallel:
+            results = [finishing[lang].result() for lang in langs]
+        else:
+            on_disk = _templates_on_disk(project, dirty)
+            results = [
+                _sync_language(project, lang, on_disk, dirty, engine, notify, None, fresh[lang])
+                for lang in langs
+            ]
+            del on_disk
     pending: dict[str, int] = {}
     for result in results:
         update.add(result.update)
