@@ -44,6 +44,38 @@ def test_failed_write_leaves_old_file_and_no_temp(
     assert [p.name for p in tmp_path.iterdir()] == ["x.txt"]
 
 
+def test_an_interrupt_right_after_the_temp_file_is_created_leaves_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C in the first instant after creation (before a byte is written) cleans up too."""
+    target = tmp_path / "x.txt"
+    atomic_write(target, "old")
+    real_open = os.open
+
+    def open_then_interrupt(path: object, flags: int, mode: int = 0o777) -> int:
+        os.close(real_open(path, flags, mode))  # type: ignore[arg-type]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "open", open_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(target, "new")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.txt"]
+
+
+def test_a_temp_name_clash_leaves_the_other_file_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "x.txt"
+    theirs = tmp_path / ".x.txt.aaaaaaaa.tmp"
+    theirs.write_text("someone else's")
+    monkeypatch.setattr(files, "_temp_name", lambda target: theirs)
+    with pytest.raises(WriteFailed, match=r"x\.txt"):
+        atomic_write(target, "new")
+    assert theirs.read_text() == "someone else's"
+    assert not target.exists()
+
+
 def _hold_lock(
     path: str,
     ready: multiprocessing.synchronize.Event,

@@ -13,7 +13,7 @@ import fcntl
 import hashlib
 import os
 import re
-import tempfile
+import secrets
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -180,10 +180,13 @@ def atomic_write(
     before_write()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
         raise _write_failed(exc, target) from None
+    # The name is chosen before the file exists, so an interrupt at any point after this
+    # line finds ``tmp`` in the handler below and removes whatever was created.
+    tmp = _temp_name(target)
     try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _O_BINARY, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
@@ -194,8 +197,9 @@ def atomic_write(
         _check_unchanged(target, expected)
         os.replace(tmp, target)
     except BaseException as exc:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        if not isinstance(exc, FileExistsError):  # a clash: that file is not ours
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
         if isinstance(exc, OSError):
             raise _write_failed(exc, target) from None
         raise
@@ -205,9 +209,19 @@ def atomic_write(
 
 TEMP_GLOB = ".*.tmp"
 
+_TEMP_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789_"
+_O_BINARY = getattr(os, "O_BINARY", 0)
+
+
+def _temp_name(target: Path) -> Path:
+    """A fresh temp name beside ``target`` (``O_EXCL`` on open makes a clash an error)."""
+    random = "".join(secrets.choice(_TEMP_CHARS) for _ in range(8))
+    return target.with_name(f".{target.name}.{random}.tmp")
+
+
 TEMP_NAME = re.compile(r"\.(?P<target>.+)\.[a-z0-9_]{8}\.tmp")
-"""What :func:`atomic_write` names a temp file: ``mkstemp(prefix=".<target name>.",
-suffix=".tmp")``, whose random part is 8 of ``[a-z0-9_]``."""
+"""What :func:`atomic_write` names a temp file: ``.<target name>.<8 of [a-z0-9_]>.tmp``
+(the shape ``tempfile.mkstemp`` used to give it, so old leftovers are still recognised)."""
 
 
 def temp_target(path: Path) -> Path | None:

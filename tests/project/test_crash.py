@@ -175,7 +175,7 @@ def catalogues(root: Path) -> list[Path]:
 
 
 TEMP_NAME = re.compile(r"\.(.+)\.[A-Za-z0-9_]{8}\.tmp")
-"""What ``atomic_write``'s ``mkstemp`` names a temp file: ``.<target name>.<random>.tmp``."""
+"""What ``atomic_write`` names a temp file: ``.<target name>.<random>.tmp``."""
 
 
 def temp_files(root: Path) -> list[Path]:
@@ -186,7 +186,7 @@ def assert_catalogues_intact(root: Path, killed: bool = False, writers: int = 1)
     """Every .po and .pot parses with polib and passes ``msgfmt --check``; no temp files left.
 
     A SIGKILL cannot be caught: when it lands inside ``atomic_write`` (between
-    ``mkstemp`` and the rename) the temp file stays. ``killed`` allows exactly
+    creating it and the rename) the temp file stays. ``killed`` allows exactly
     those (one per process that ``writers`` says was writing), hidden files named
     after a catalogue, never a truncated catalogue; sweeping them on the next run
     is pinned by ``test_next_run_sweeps_stale_temp_files``.
