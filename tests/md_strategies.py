@@ -33,6 +33,9 @@ CODE_LINES = (
 
 words = st.sampled_from(WORDS)
 
+LINK_TITLES = ("", ' "titre"', " 'l\\'été'", " (un titre)", ' "1"', ' "un \\"mot\\""', ' "—"')
+"""What follows a link's or image's target: nothing, or a title (translated when it has a word)."""
+
 
 def _phrase(min_size: int = 1, max_size: int = 4) -> st.SearchStrategy[str]:
     return st.lists(words, min_size=min_size, max_size=max_size).map(" ".join)
@@ -47,10 +50,10 @@ inline_element = st.one_of(
     _phrase().map(lambda p: f"**{p}**"),
     _phrase().map(lambda p: f"~~{p}~~"),
     st.sampled_from(("`code`", "`a * b`", "``x ` y``", "`# non`")),
-    st.tuples(_phrase(), st.sampled_from(("", ' "titre"'))).map(
+    st.tuples(_phrase(), st.sampled_from(LINK_TITLES)).map(
         lambda t: f"[{t[0]}](https://exemple.fr/page{t[1]})"
     ),
-    _phrase().map(lambda p: f"![{p}](image.png)"),
+    st.tuples(_phrase(), st.sampled_from(LINK_TITLES)).map(lambda t: f"![{t[0]}](image.png{t[1]})"),
     _phrase().map(lambda p: f"<span>{p}</span>"),
     st.sampled_from(("<https://exemple.fr>", "\\*", "\\_", "&amp;", "&eacute;", "[lien][ref]")),
     st.sampled_from(
@@ -240,7 +243,14 @@ def block(draw: st.DrawFn, single_line: bool, depth: int) -> list[str]:
         table(),
         st.just(["***"]),
         st.just(['<div class="note">', "*pas du Markdown*", "</div>"]),
-        st.just(['[ref]: https://exemple.fr/ref "Référence"']),
+        st.sampled_from(
+            (
+                ['[ref]: https://exemple.fr/ref "Référence"'],
+                ["[ref]: https://exemple.fr/ref 'La forêt'"],
+                ["[ref]:", "  https://exemple.fr/ref", '  "Titre sur', '  deux lignes"'],
+                ["[ref]: https://exemple.fr/ref (2024)"],
+            )
+        ).map(list),
         st.just(["![une image seule](photo.jpg)"]),
         site_block(single_line),
         extension_block(single_line),
@@ -272,7 +282,18 @@ def extension_block(draw: st.DrawFn, single_line: bool) -> list[str]:
             out += _indent(draw(paragraph(single_line)), "- " + box, "  ")
         return out
     if kind == "admonition":
-        head = draw(st.sampled_from(("!!! note", "??? tip", '!!! warning "Attention"')))
+        head = draw(
+            st.sampled_from(
+                (
+                    "!!! note",
+                    "??? tip",
+                    '!!! warning "Attention"',
+                    '???+ info "Le « titre » déplié"',
+                    "!!! tip Bon à savoir",
+                    '!!! note ""',
+                )
+            )
+        )
         return [head, *_indent(draw(paragraph(single_line)), "    ", "    ")]
     marker = draw(st.sampled_from(("postloc", "translate")))
     return [f"<!-- {marker}:off -->", *draw(paragraph(single_line)), f"<!-- {marker}:on -->"]
@@ -281,7 +302,7 @@ def extension_block(draw: st.DrawFn, single_line: bool) -> list[str]:
 @st.composite
 def container(draw: st.DrawFn, single_line: bool, depth: int) -> list[str]:
     """A ``::: name`` container around blocks."""
-    name = draw(st.sampled_from(("note", "warning Titre", "details")))
+    name = draw(st.sampled_from(("note", "warning Titre", "details", "tip Un « titre » cité")))
     return [f"::: {name}", *draw(blocks(single_line, depth, max_size=2)), ":::"]
 
 

@@ -163,7 +163,8 @@ def test_hugo_export_translates_prose_keeps_code_drafts_and_toml(tmp_path: Path)
     assert front["cover"]["alt"].startswith("[")  # pseudo translation of a nested field
     assert front["cover"]["image"] == "images/couverture.png"
     assert "<figcaption>[" in billet  # text inside raw HTML
-    assert '](images/logo.png "Le logo")' in billet  # the image path and title kept
+    assert '](images/logo.png "Ļé ļöĝö")' in billet  # the image path kept, its title translated
+    assert '"Le logo"' not in billet
     assert "![le logo de Hugo]" not in billet  # its alt text translated in its paragraph
     faq_source = (root / "content" / "posts" / "hugo" / "faq.md").read_text(encoding="utf-8")
     faq = (build / "hugo" / "faq.md").read_text(encoding="utf-8")

@@ -162,7 +162,7 @@ def test_task_box_agrees_with_the_tasklists_plugin(box: str, lines: list[str]) -
 
 def test_container_content_is_translated_and_its_line_kept() -> None:
     text = "::: warning Attention\nContenu **gras**.\n:::\n"
-    assert summary(text) == [("paragraph", "Contenu **gras**.")]
+    assert summary(text) == [("admonition-title", "Attention"), ("paragraph", "Contenu **gras**.")]
     assert '<div class="warning">' in markdown_parser().render(text)
 
 
@@ -177,7 +177,7 @@ def test_bare_colons_open_no_container() -> None:
 
 def test_admonition_content_is_translated() -> None:
     text = '!!! note "Titre"\n    Contenu de la note.\n'
-    assert summary(text) == [("paragraph", "Contenu de la note.")]
+    assert summary(text) == [("admonition-title", "Titre"), ("paragraph", "Contenu de la note.")]
     assert '<div class="admonition note">' in markdown_parser().render(text)
 
 

@@ -316,3 +316,13 @@ def test_bom_and_crlf_front_matter() -> None:
     data = "\ufeff---\r\ntitle: Bonjour\r\n---\r\nCorps\r\n".encode()
     out = translate(data, {"Bonjour": "Hello", "Corps": "Body"}, (("lang", "en"),))
     assert out == "\ufeff---\r\ntitle: Hello\r\nlang: en\r\n---\r\nBody\r\n"
+
+
+def test_a_site_tag_over_lines_in_a_footnote_keeps_its_indentation() -> None:
+    # Found by the generated round trip: a footnote's text continues four columns in,
+    # not under its first word, so a tag's later line keeps its own indentation after them.
+    text = '[^1]: le {{< figure src="a.png"\n      caption="le" >}} [^1]\n'
+    post = parse_post(text, "source_posts/x.md")
+    segments = segment_post(post)
+    out = rebuild_post(post, segments, {0: f"« {segments[0].text} »"})
+    assert out == '[^1]: « le {{< figure src="a.png"\n      caption="le" >}} [^1] »\n'

@@ -188,6 +188,24 @@ def assert_translated(text: str, style: str) -> None:
 
 
 SITE_FILES = [p for p in CORPUS_FILES if p.name.startswith(("hugo-", "jekyll-"))]
+_TITLE_ATTRIBUTE = re.compile(r' title="([^"]*)"|<p class="admonition-title">([^<]*)</p>')
+
+
+def shown_titles(text: str) -> list[str]:
+    """The link, image and admonition titles a reader sees, in document order."""
+    return ["".join(found) for found in _TITLE_ATTRIBUTE.findall(render(text))]
+
+
+@pytest.mark.parametrize("name", ["links.md", "images.md", "admonitions.md"])
+def test_corpus_titles_are_visibly_translated_through_an_engine(name: str) -> None:
+    text = (CORPUS / name).read_text(encoding="utf-8")
+    _post, _segments, out = rebuilt(text, through_the_engine("html", []))
+    before, after = shown_titles(text), shown_titles(out)
+    assert len(before) == len(after) and before
+    for source, translated in zip(before, after, strict=True):
+        has_letter = any(c.isalpha() for c in source)
+        default = source in ("Note", "Info")  # shown by the plugin, not written in the post
+        assert (translated != source) == (has_letter and not default), (source, translated)
 
 
 @pytest.mark.parametrize("style", ["html", "plain"])

@@ -164,7 +164,7 @@ def test_table_in_a_block_quote_and_without_edge_pipes() -> None:
     ]
 
 
-def test_alt_text_only_for_an_image_alone() -> None:
+def test_alt_text_and_title_only_for_an_image_alone() -> None:
     text = """\
 ![Le lac au matin](lac.jpg "Titre")
 
@@ -180,13 +180,14 @@ Une ![icône](i.png) dans le texte.
 """
     assert summary(text) == [
         ("alt-text", 1, "Le lac au matin"),
+        ("link-title", 1, "Titre"),
         ("paragraph", 3, "Une ![icône](i.png) dans le texte."),
         ("alt-text", 5, "Dans une liste"),
         ("paragraph", 9, "[![lien](logo.png)](https://exemple.fr)"),
     ]
 
 
-def test_never_code_comments_definitions_or_rules() -> None:
+def test_never_code_comments_definition_targets_or_rules() -> None:
     text = """\
 ```
 # pas un titre
@@ -204,7 +205,7 @@ Pas traduit.
 
 Seul paragraphe.
 """
-    assert summary(text) == [("paragraph", 15, "Seul paragraphe.")]
+    assert summary(text) == [("link-title", 11, "Titre"), ("paragraph", 15, "Seul paragraphe.")]
 
 
 def test_inline_markup_stays_verbatim() -> None:

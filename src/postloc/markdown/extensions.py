@@ -34,6 +34,7 @@ from mdit_py_plugins.footnote.index import footnote_ref
 from mdit_py_plugins.tasklists import tasklists_plugin
 
 from postloc.config import MARKDOWN_EXTENSIONS
+from postloc.markdown.titles import record_definition_titles
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -100,7 +101,9 @@ def parse_env(
 
 
 def install(md: MarkdownIt) -> None:
-    """Install every extension on ``md`` (a markdown-it plugin), each switchable by ``env``."""
+    """Install every extension on ``md`` (a markdown-it plugin), each switchable by ``env``,
+    and postloc's own recording rules (where reference definitions' titles sit:
+    :func:`~postloc.markdown.titles.record_definition_titles`)."""
     md.use(footnote_plugin, inline=False)
     md.use(deflist_plugin)
     md.use(tasklists_plugin)
@@ -109,6 +112,7 @@ def install(md: MarkdownIt) -> None:
     md.inline.ruler.at("footnote_ref", _footnote_ref)
     md.inline.ruler.before("link", "postloc_footnote_alone", _footnote_ref_alone)
     md.core.ruler.before("inline", "postloc_text_alone", _note_text_alone)
+    md.use(record_definition_titles)
     for extension, chain, name in _SWITCHED:
         ruler: Any = getattr(md, chain).ruler
         rule = ruler.__rules__[ruler.__find__(name)]

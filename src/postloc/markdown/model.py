@@ -20,6 +20,8 @@ SEGMENT_KINDS: Final = (
     "table-cell",
     "blockquote",
     "alt-text",
+    "link-title",
+    "admonition-title",
     "footnote",
     "definition-term",
     "definition",

@@ -7,8 +7,9 @@ translation is made safe for where it lands: one line (a newline would change bl
 structure) except where Markdown itself reads a hard break or a site tag spans lines,
 ``|`` escaped in table cells, a first character that would open another block escaped
 (``\\-``, ``1\\.``), a later line that could interrupt the paragraph indented, a shortcode
-parameter value kept inside its quotes, and YAML values quoted when plain would not read
-back as the same string.
+parameter value kept inside its quotes, a link title inside its delimiters
+(:func:`~postloc.markdown.titles.escaped_title`), an admonition title on its line, and YAML
+values quoted when plain would not read back as the same string.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from postloc.markdown.model import Edit, Post, Segment
 from postloc.markdown.references import defined_labels, with_full_references
 from postloc.markdown.sitesyntax.params import requote
 from postloc.markdown.sitesyntax.scan import scan_tags
+from postloc.markdown.titles import ADMONITION_TITLE_KIND, LINK_TITLE_KIND, escaped_title
 
 _LIST_MARKER: Final = re.compile(r"[-+*]|\d{1,9}[.)]")
 _BLOCK_START: Final = re.compile(
@@ -52,6 +54,8 @@ _DELIMITER_ROW: Final = re.compile(
 _RISKY_START: Final = re.compile(r"[#>*+\-_=`~<|:{]|\d{1,9}[.)]")
 """A later line starting like this might open a block (checked by :func:`_indented`)."""
 _CLOSING_HASHES: Final = re.compile(r"(?:^|[ \t])(#+)[ \t]*$")
+_FOOTNOTE_LABEL: Final = re.compile(r"\[\^[^\]\s]+\]:[ \t]*$")
+"""A footnote definition's label ending a paragraph's first-line prefix (``[^1]: ``)."""
 
 
 def rebuild_post(
@@ -134,6 +138,10 @@ def _body_text(post: Post, segment: Segment, translation: str) -> str:
         return post.text[segment.start : segment.end]
     if segment.kind == "shortcode-param":
         return requote(text, post.text[segment.start - 1 : segment.start])
+    if segment.kind == LINK_TITLE_KIND:
+        return escaped_title(text, post.text[segment.start - 1 : segment.start])
+    if segment.kind == ADMONITION_TITLE_KIND:
+        return _one_line(text)
     if segment.kind != "alt-text":
         text = with_full_references(
             segment.text, text, defined_labels(post.text[post.body_start :])
@@ -215,6 +223,9 @@ def _continuation(prefix: str) -> str:
     trimmed U+2003) become spaces.
     """
     prefix = re.sub(r"\[[ xX]\][ \t]+$", "", prefix)  # a task box is not a container
+    # A footnote's text continues four columns in (mdit-py-plugins' footnote_def), wherever
+    # its first line's text starts: a line of a site tag keeps its own indentation after it.
+    prefix = _FOOTNOTE_LABEL.sub("    ", prefix)
     spaced = re.sub(r">(?![ \t])", "> ", prefix)
     blanked = _LIST_MARKER.sub(lambda m: " " * len(m.group()), spaced)
     return "".join(c if c in "> \t" else " " for c in blanked)

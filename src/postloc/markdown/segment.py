@@ -18,6 +18,7 @@ is not extracted at all.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
@@ -37,6 +38,14 @@ from postloc.markdown.model import Post, Segment
 from postloc.markdown.parse import BLOCK_STARTS_KEY, BREAKS_KEY, locating_parser
 from postloc.markdown.sitesyntax.params import translatable_spans
 from postloc.markdown.sitesyntax.plugin import BLOCK_TAG
+from postloc.markdown.titles import (
+    ADMONITION_TITLE_KIND,
+    DEFINITION_TITLES_KEY,
+    LINK_TITLE_KIND,
+    admonition_title,
+    container_title,
+    inline_title,
+)
 from postloc.markdown.words import has_word
 
 _CONTAINER_KINDS: Final = {
@@ -92,6 +101,7 @@ def segment_post(post: Post, rules: Extraction | Sequence[str] = DEFAULT_RULES) 
     lines = LineTable(post.text)
     found = frontmatter.segments(post, lines, rules.front_matter_fields)
     env = parse_env(rules.markdown_extensions, source_order=True)
+    env[DEFINITION_TITLES_KEY] = []
     tokens = locating_parser().parse(post.body, env)
     first_line = lines.number(post.body_start) - 1
     walker = _BodyWalker(post, lines, first_line, env, rules)
@@ -135,11 +145,13 @@ class _BodyWalker:
         found: list[Segment] = []
         containers: list[str] = []
         translating = True
+        off: list[int] = []  # body lines where excluded regions start and end, in turn
         for index, token in enumerate(tokens):
             kind = token.type
             block: list[Segment] = []
             if kind in _CONTAINER_KINDS:
                 containers.append(_CONTAINER_KINDS[kind])
+                block = self._block_title(token)
             elif kind in _CONTAINER_ENDS:
                 containers.pop()
             elif kind == "heading_open":
@@ -159,10 +171,57 @@ class _BodyWalker:
                 if switched is None:
                     block = self._html_block(token)
                 else:
+                    if switched != translating and token.map is not None:
+                        off.append(token.map[1] if translating else token.map[0])
                     translating = switched
             if translating:
                 found.extend(block)
+        titles = self._definition_titles(off)
+        if titles:
+            found = sorted([*found, *titles], key=lambda segment: segment.start)
         return found
+
+    def _definition_titles(self, off: Sequence[int]) -> list[Segment]:
+        """The titles of the post's reference definitions (``[x]: /url "Titre"``), none from
+        an excluded region (``off``: the body lines where each starts and ends, in turn)."""
+        found: list[Segment] = []
+        text = self.post.text
+        for title in self.env.get(DEFINITION_TITLES_KEY, ()):
+            pieces = [(self._offset(start), self._offset(end)) for start, end in title.pieces]
+            body_line = bisect.bisect_right(self.normalised_starts, title.pieces[0][0]) - 1
+            if bisect.bisect_right(off, body_line) % 2:
+                continue
+            msgid = " ".join(text[start:end] for start, end in pieces)
+            start, end = pieces[0][0], pieces[-1][1]
+            found.append(Segment(msgid, LINK_TITLE_KIND, self.lines.number(start), start, end))
+        return found
+
+    def _offset(self, normalised: int) -> int:
+        """Offset in ``Post.text`` of an offset in markdown-it's normalised body."""
+        body_line = bisect.bisect_right(self.normalised_starts, normalised) - 1
+        column = normalised - self.normalised_starts[body_line]
+        return self.lines.start(self._line(body_line)) + column
+
+    def _block_title(self, token: Token) -> list[Segment]:
+        """The title on an admonition's or a container's first line (``!!! danger "Titre"``,
+        ``::: warning Attention``): its name and markers stay as written."""
+        if token.type == "admonition_open":
+            span = admonition_title(token.info, token.content)
+        elif token.type == CONTAINER_OPEN:
+            span = container_title(token.info)
+        else:
+            return []
+        if span is None or token.map is None:
+            return []
+        index = self._line(token.map[0])
+        content = self.lines.content(index)
+        head = token.markup + token.info
+        if not content.endswith(head):
+            return []
+        start = self.lines.start(index) + len(content) - len(token.info) + span[0]
+        end = start + span[1] - span[0]
+        text = self.post.text[start:end]
+        return [Segment(text, ADMONITION_TITLE_KIND, index + 1, start, end)]
 
     def _term(self, inline: Token) -> list[Segment]:
         """A definition list's term: one line (markdown-it's map of it is empty)."""
@@ -338,7 +397,8 @@ class _BodyWalker:
         return None
 
     def _alt_text(self, inline: Token, first: int, last: int) -> list[Segment]:
-        """The alt text of a paragraph made of one image, located in ``Post.text``."""
+        """The alt text of a paragraph made of one image, and its title (``link-title``),
+        located in ``Post.text``."""
         content = inline.content
         state = StateInline(content, locating_parser(), self.env, [])
         label_end = state.md.helpers.parseLinkLabel(state, 1, False)
@@ -349,16 +409,23 @@ class _BodyWalker:
             begin += 1
         while stop > begin and content[stop - 1].isspace():
             stop -= 1
-        if begin == stop:
-            return []
         pieces = self._locate(content, first, last)
+        found = [self._spanned(pieces, begin, stop, "alt-text")] if begin < stop else []
+        title = inline_title(content[label_end:].rstrip())
+        if title is not None and title[0] < title[1]:
+            cut = (label_end + title[0], label_end + title[1])
+            found.append(self._spanned(pieces, *cut, LINK_TITLE_KIND))
+        return found
+
+    def _spanned(self, pieces: Sequence[_Piece], begin: int, stop: int, kind: str) -> Segment:
+        """The segment of inline source ``begin``..``stop``, its lines joined by a space."""
         start, end = _source_offset(pieces, begin), _source_offset(pieces, stop)
         text = " ".join(
             self.post.text[max(p.start, start) : min(p.end, end)]
             for p in pieces
             if p.end > start and p.start < end
         )
-        return [Segment(text, "alt-text", self.lines.number(start), start, end)]
+        return Segment(text, kind, self.lines.number(start), start, end)
 
     def _tag_params(self, token: Token) -> list[Segment]:
         """The reader-visible parameter values of a block made of site tags."""

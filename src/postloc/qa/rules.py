@@ -16,6 +16,7 @@ from typing import Literal, NamedTuple
 
 from postloc.config import DEFAULT_RULES, Extraction
 from postloc.markdown.htmlblock import HTML_ATTRIBUTE_KIND, HTML_KIND, same_html_markup
+from postloc.markdown.titles import ADMONITION_TITLE_KIND, LINK_TITLE_KIND
 from postloc.po.state import DAMAGED_FLAG
 from postloc.qa.text import (
     ParsedText,
@@ -61,7 +62,17 @@ class Pair:
 Check = Callable[[Pair], list[Finding]]
 
 SINGLE_LINE_KINDS = frozenset(
-    {"title", "heading", "table-cell", "alt-text", "shortcode-param", "html", "html-attribute"}
+    {
+        "title",
+        "heading",
+        "table-cell",
+        "alt-text",
+        LINK_TITLE_KIND,
+        ADMONITION_TITLE_KIND,
+        "shortcode-param",
+        "html",
+        "html-attribute",
+    }
 )
 HTML_KINDS = frozenset({HTML_KIND, HTML_ATTRIBUTE_KIND})
 """Kinds whose text is HTML from a raw HTML block, not Markdown."""

@@ -3,7 +3,9 @@
 Engines lose, duplicate, split and invent markup. Reading their output back is the most
 intricate part of markup protection, so it lives here: placeholders and tags are matched to the
 skeleton's pieces by id, each piece is put back in the author's syntax, and every
-discrepancy becomes a problem string; nothing is guessed or half-restored.
+discrepancy becomes a problem string; nothing is guessed or half-restored. Link and image
+titles are read first (they follow the text: :mod:`postloc.mt.markup.render`), and each goes
+back between its delimiters, escaped for them; a lost one keeps its source text.
 """
 
 from __future__ import annotations
@@ -15,8 +17,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from postloc.markdown.sitesyntax.params import requote
-from postloc.mt.markup.render import HTML_TAGS
-from postloc.mt.markup.skeleton import BRACKETED, Atom, Node, Span, pieces_by_id, value_quote
+from postloc.markdown.titles import escaped_title
+from postloc.mt.markup.render import HTML_TAGS, TITLE_TAG
+from postloc.mt.markup.skeleton import (
+    BRACKETED,
+    Atom,
+    Node,
+    Span,
+    Title,
+    pieces_by_id,
+    titles_of,
+    value_quote,
+)
 
 LABELS = {
     "em": "emphasis",
@@ -49,6 +61,7 @@ _WORD = re.compile(r"\w")
 
 def restore_plain(nodes: Sequence[Node], output: str, problems: list[str]) -> str:
     """Markdown from output of the ``plain`` rendering; what went wrong goes to ``problems``."""
+    output, titles = _plain_titles(nodes, output, problems)
     pieces = pieces_by_id(nodes)
     seen: set[int] = set()
     out = []
@@ -67,7 +80,7 @@ def restore_plain(nodes: Sequence[Node], output: str, problems: list[str]) -> st
             problems.append(f"duplicated {_describe(piece)}")
         else:
             seen.add(piece.id)
-            out.append(piece.source if isinstance(piece, Atom) else piece.closing[1:])
+            out.append(piece.source if isinstance(piece, Atom) else _end(piece, titles)[1:])
             quote = value_quote(piece) if isinstance(piece, Atom) else None
     out.append(_value(_without_half_placeholders(output[position:], problems), quote))
     for piece in pieces.values():
@@ -75,6 +88,43 @@ def restore_plain(nodes: Sequence[Node], output: str, problems: list[str]) -> st
         if expected and piece.id not in seen:
             problems.append(f"lost {_describe(piece)}")
     return "".join(out)
+
+
+def _plain_titles(
+    nodes: Sequence[Node], output: str, problems: list[str]
+) -> tuple[str, dict[int, str]]:
+    """The engine's output without the titles after the text (``⟦N⟧Titre⟦M⟧``), and each
+    title's translation by id."""
+    found: dict[int, str] = {}
+    cuts: list[tuple[int, int]] = []
+    marks = {int(m.group(1)): m for m in _PLACEHOLDER.finditer(output)}
+    for _span, title in titles_of(nodes):
+        if not title.translated:
+            continue
+        opening, closing = marks.get(title.id), marks.get(title.end_id)
+        if opening is None or closing is None or opening.end() > closing.start():
+            problems.append(f"lost {_title_name(title)}")
+            continue
+        found[title.id] = output[opening.end() : closing.start()]
+        cuts.append((opening.start(), closing.end()))
+    for start, end in sorted(cuts, reverse=True):
+        output = output[:start] + output[end:]
+    return output, found
+
+
+def _end(span: Span, titles: dict[int, str]) -> str:
+    """A span's source after its content, its title translated when ``titles`` has it."""
+    title = span.title
+    if title is None:
+        return span.closing
+    text = titles.get(title.id, "").strip()
+    same = not text or text == title.text.strip()
+    written = title.text if same else escaped_title(text, span.closing[-1])
+    return span.closing + written + title.closing
+
+
+def _title_name(title: Title) -> str:
+    return f'link title "{title.text}"'
 
 
 def _value(text: str, quote: str | None) -> str:
@@ -138,9 +188,35 @@ def restore_html(nodes: Sequence[Node], output: str, problems: list[str]) -> str
     """Markdown from output of the ``html`` rendering; what went wrong goes to ``problems``."""
     pieces = pieces_by_id(nodes)
     seen: set[int] = set()
-    text = _markdown_from_html(_read_html(output, problems), pieces, seen, problems)
+    items = _read_html(output, problems)
+    wanted = {title.id: title for _span, title in titles_of(nodes) if title.translated}
+    titles: dict[int, str] = {}
+    items = _without_titles(items, wanted, titles)
+    problems.extend(f"lost {_title_name(wanted[n])}" for n in sorted(wanted.keys() - titles))
+    text = _markdown_from_html(items, pieces, seen, problems, titles)
     problems.extend(f"lost {_describe(pieces[n])}" for n in sorted(pieces.keys() - seen))
     return text
+
+
+def _without_titles(
+    items: list[_Element | str], wanted: dict[int, Title], titles: dict[int, str]
+) -> list[_Element | str]:
+    """``items`` without the title elements (``<q id=N>``, wherever the engine put them);
+    the text of each goes to ``titles`` by id (the first one, if an engine repeated it)."""
+    kept: list[_Element | str] = []
+    for item in items:
+        if isinstance(item, str):
+            kept.append(item)
+        elif item.tag == TITLE_TAG and item.id in wanted:
+            titles.setdefault(item.id, _text_of(item))
+        else:
+            item.children = _without_titles(item.children, wanted, titles)
+            kept.append(item)
+    return kept
+
+
+def _text_of(element: _Element) -> str:
+    return "".join(c if isinstance(c, str) else _text_of(c) for c in element.children)
 
 
 def _join_fragments(items: list[_Element | str]) -> list[_Element | str]:
@@ -172,6 +248,7 @@ def _markdown_from_html(
     pieces: dict[int, Atom | Span],
     seen: set[int],
     problems: list[str],
+    titles: dict[int, str],
 ) -> str:
     out = []
     quote: str | None = None  # the text after a tag's part ending in a quote is its value
@@ -181,7 +258,7 @@ def _markdown_from_html(
             quote = None
             continue
         quote = None
-        inner = _markdown_from_html(item.children, pieces, seen, problems)
+        inner = _markdown_from_html(item.children, pieces, seen, problems, titles)
         piece = pieces.get(item.id) if item.id is not None else None
         if isinstance(piece, Atom) and item.tag == "code":
             if piece.id in seen:
@@ -195,7 +272,7 @@ def _markdown_from_html(
         elif isinstance(piece, Span) and item.tag == HTML_TAGS[piece.kind]:
             if piece.id in seen:
                 problems.append(f"split {_describe(piece)}")
-            out.append(_wrap(piece, inner))
+            out.append(_wrap(piece, inner, titles))
         else:
             problems.append(f"unexpected tag <{item.tag}>")
             out.append(inner)
@@ -204,16 +281,17 @@ def _markdown_from_html(
     return "".join(out)
 
 
-def _wrap(span: Span, inner: str) -> str:
+def _wrap(span: Span, inner: str, titles: dict[int, str]) -> str:
     """Delimiters around translated content; spaces an engine left inside emphasis go
     outside, where they do not stop ``**`` from being emphasis."""
     if span.kind == "link":
-        return span.opening + inner + span.closing
+        return span.opening + inner + _end(span, titles)
     core = inner.strip()
     if not core:
         return inner
     start = inner.index(core)
-    return inner[:start] + span.opening + core + span.closing + inner[start + len(core) :]
+    end = _end(span, titles)
+    return inner[:start] + span.opening + core + end + inner[start + len(core) :]
 
 
 def same_outer_whitespace(source: str, text: str) -> str:

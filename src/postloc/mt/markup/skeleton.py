@@ -9,7 +9,8 @@ rebuild the text exactly; a text that would not rebuild is one ``unparsed`` atom
 A site tag (:mod:`postloc.markdown.sitesyntax`) is an atom; one with reader-visible
 parameter values (``caption="…"``, by the configuration's ``Extraction.params_for``) is cut
 into atoms around each value, which is text. An image is a span like a link: its alt text is
-translated, ``![`` and ``](path "title")`` are kept aside.
+translated, ``![`` and ``](path "`` are kept aside. A link's or image's title is a
+:class:`Title` of its span: text, which an engine translates on its own.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from postloc.markdown.dialect import new_parser
 from postloc.markdown.sitesyntax.params import translatable
 from postloc.markdown.sitesyntax.plugin import INLINE_TAG
 from postloc.markdown.sitesyntax.scan import scan_tag
+from postloc.markdown.titles import inline_title
 from postloc.markdown.words import has_word
 
 
@@ -68,6 +70,24 @@ class Atom:
 
 
 @dataclass(frozen=True, slots=True)
+class Title:
+    """A link's or image's title (``"Titre"`` in ``](/url "Titre")``): text of its own, which
+    an engine translates apart from the sentence around the link."""
+
+    id: int
+    """Number of the placeholder or element that opens it in the engine's text."""
+    end_id: int
+    """Number of the placeholder that closes it (``plain`` rendering)."""
+    text: str
+    """The title as written between its delimiters."""
+    closing: str
+    """What follows it in the link's source: its closing delimiter and ``)``."""
+    translated: bool
+    """Whether it goes to the engine (it has a word: :func:`~postloc.markdown.words.has_word`);
+    otherwise it is kept as written."""
+
+
+@dataclass(frozen=True, slots=True)
 class Span:
     """Emphasis, strikethrough, a link or an image: translated content between delimiters
     kept aside."""
@@ -82,6 +102,18 @@ class Span:
     """Source of the closing delimiter (``**``, ``](https://… "Title")``, ``][ref]``)."""
     children: tuple[Node, ...]
     """The content, translated."""
+    title: Title | None = None
+    """A link's or image's title, cut out of ``closing`` (which then ends with the title's
+    opening delimiter: ``](/url "``)."""
+
+    @property
+    def end(self) -> str:
+        """The source after the content: ``closing``, and the title with what follows it."""
+        return (
+            self.closing
+            if self.title is None
+            else (self.closing + self.title.text + self.title.closing)
+        )
 
 
 Node = TextNode | Atom | Span
@@ -231,8 +263,8 @@ def _build(
             kind, node_id, opening, inner = stack.pop()
             if kind != _CLOSE[token.type] or not stack:
                 return None
-            closing = source or token.markup
-            stack[-1][3].append(Span(node_id, kind, opening, closing, tuple(inner)))
+            closing, title = _cut_title(source or token.markup, ids)
+            stack[-1][3].append(Span(node_id, kind, opening, closing, tuple(inner), title))
         elif token.type == "text_special":
             children.append(Atom(next(ids), token.info or "escape", token.markup))
         elif token.type == INLINE_TAG:
@@ -254,7 +286,21 @@ def _image(token: Token, ids: Iterator[int], rules: Extraction) -> Node:
     closing = token.meta[_CLOSING]
     if inner is None or "![" + skeleton_markdown(inner) + closing != source:
         return Atom(node_id, "image", source)
-    return Span(node_id, "image", "![", closing, inner)
+    closing, title = _cut_title(closing, ids)
+    return Span(node_id, "image", "![", closing, inner, title)
+
+
+def _cut_title(closing: str, ids: Iterator[int]) -> tuple[str, Title | None]:
+    """A link's or image's source after its text, and its title cut out of it if it has one
+    (:func:`~postloc.markdown.titles.inline_title`)."""
+    found = inline_title(closing) if closing.endswith(")") else None
+    if found is None:
+        return closing, None
+    start, end = found
+    text = closing[start:end]
+    translated = has_word(text) and "⟦" not in text and "⟧" not in text
+    title = Title(next(ids), next(ids), text, closing[end:], translated)
+    return closing[:start], title
 
 
 def _append_tag(children: list[Node], source: str, ids: Iterator[int], rules: Extraction) -> None:
@@ -330,8 +376,19 @@ def skeleton_markdown(nodes: Sequence[Node]) -> str:
         elif isinstance(node, Atom):
             out.append(node.source)
         else:
-            out.append(node.opening + skeleton_markdown(node.children) + node.closing)
+            out.append(node.opening + skeleton_markdown(node.children) + node.end)
     return "".join(out)
+
+
+def titles_of(nodes: Sequence[Node]) -> list[tuple[Span, Title]]:
+    """Every link and image title of the skeleton, nested ones included, in source order."""
+    found: list[tuple[Span, Title]] = []
+    for node in nodes:
+        if isinstance(node, Span):
+            found.extend(titles_of(node.children))
+            if node.title is not None:
+                found.append((node, node.title))
+    return found
 
 
 def pieces_by_id(nodes: Sequence[Node]) -> dict[int, Atom | Span]:
