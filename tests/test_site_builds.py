@@ -21,6 +21,7 @@ import os
 import re
 import shutil
 import subprocess
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -220,3 +221,162 @@ def test_hugo_refs_resolve_to_the_page_in_the_same_language(built: Built) -> Non
     for lang in LANGS:
         page = built.tree[page_file(f"/{lang}/posts/migrer-vers-hugo/")].decode("utf-8")
         assert f'href="https://blog.example.org/{lang}/posts/foire-aux-questions/"' in page
+
+
+# --- built from other starting points: init, keys, Apertium, region codes ---------------------
+
+
+def _copy(tmp_path: Path, name: str, *, with_config: bool = True) -> Path:
+    root = tmp_path / name
+    shutil.copytree(SITES / name, root)
+    if not with_config:
+        (root / "postloc.toml").unlink()
+    return root
+
+
+def _sync_and_build(root: Path, case: SiteCase, *args: str) -> dict[str, bytes]:
+    result = run(root, "sync", *args)
+    assert result.exit_code == 0, result.output
+    log = build(root, case)
+    assert problems(log) == [], log
+    return built_tree(root, case)
+
+
+def _translations_of(tree: dict[str, bytes], url: str) -> set[str]:
+    """The links of the page at ``url`` to its translations, each checked to link back."""
+    links = translations_nav(tree[page_file(url)])
+    for link in links:
+        assert url in translations_nav(tree[page_file(link)]), (url, link)
+    return links
+
+
+def _case(name: str) -> SiteCase:
+    return next(case for case in CASES if case.name == name)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_a_site_from_postloc_init_builds_in_every_language(tmp_path: Path, case: SiteCase) -> None:
+    root = _copy(tmp_path, case.name, with_config=False)
+    result = run(root, "init")
+    assert result.exit_code == 0, result.output
+    assert f"found a {case.generator} site" in result.stderr
+    config = tomllib.loads((root / "postloc.toml").read_text(encoding="utf-8"))
+    langs = config["target_languages"]
+    assert langs == (["en", "es"] if case.generator == "hugo" else ["en", "es", "ca", "eo"])
+    tree = _sync_and_build(root, case, "--engine", "pseudo")
+    for url in case.pages.values():
+        for prefix in ("", *(f"/{lang}" for lang in langs)):
+            assert page_file(prefix + url) in tree, sorted(tree)
+    for name, url in case.pages.items():
+        if url not in ("/", "/posts/"):
+            assert _translations_of(tree, url) == {f"/{lang}{url}" for lang in langs}, name
+
+
+_UNSAFE_NAME = """\
+---
+title: "IA et Java : du prompt au logiciel"
+date: 2025-08-01
+---
+
+Un assistant écrit le code, mais qui relit les tests ?
+"""
+_OWN_KEY = """\
++++
+title = "Carnet de route"
+date = 2025-08-02
+TranslationKey = "carnet"
++++
+
+Le carnet que je tenais chaque soir sous la tente.
+"""
+
+
+@pytest.mark.slow
+def test_after_postloc_keys_every_page_links_both_ways_whatever_its_path(tmp_path: Path) -> None:
+    case = _case("build-hugo-filename")
+    root = _copy(tmp_path, case.name)
+    # exported as ia-java-du-prompt-au-logiciel.en.md, which Hugo does not pair by path
+    (root / "content/posts/IA & Java : du prompt au logiciel.md").write_text(
+        _UNSAFE_NAME, encoding="utf-8"
+    )
+    # the same, but its own translationKey pairs it from the start
+    (root / "content/posts/Carnet & route.md").write_text(_OWN_KEY, encoding="utf-8")
+    config = root / "postloc.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "translate_slug = true\n", encoding="utf-8"
+    )
+    before = _sync_and_build(root, case)
+    (unsafe,) = [p for p in before if "java" in p and not p.startswith(("en/", "es/"))]
+    assert translations_nav(before[unsafe]) == set()
+    (own,) = [p for p in before if "carnet" in p and not p.startswith(("en/", "es/"))]
+    assert len(_translations_of(before, "/" + own.removesuffix("index.html"))) == 2
+    result = run(root, "keys")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("translationKey written in 5 post(s), 1 already had one")
+    after = _sync_and_build(root, case)
+    french = [p for p in after if p.startswith("posts/") and p.endswith("/index.html")]
+    french.remove("posts/index.html")  # the section's list
+    assert len(french) == 4  # the draft is not built
+    for path in french:
+        url = "/" + path.removesuffix("index.html")
+        links = _translations_of(after, url)
+        assert {link.split("/")[1] for link in links} == set(LANGS), (url, links)
+    assert (
+        unsafe in after
+        and len(_translations_of(after, "/" + unsafe.removesuffix("index.html"))) == 2
+    )
+
+
+@pytest.mark.slow
+def test_a_sync_with_apertium_builds(tmp_path: Path) -> None:
+    """One language drafted by the real Apertium (fr→es), the other by the pseudo engine."""
+    if shutil.which("apertium") is None:
+        pytest.skip("apertium is not installed (make setup installs it)")
+    modes = Path("/usr/share/apertium/modes")
+    if not (modes / "fr-es.mode").is_file():
+        pytest.skip("Apertium's fr-es pair is not installed (apt-get install apertium-fr-es)")
+    case = _case("build-hugo-contentdir")
+    root = _copy(tmp_path, case.name)
+    config = root / "postloc.toml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace('default = "pseudo"', 'default = "pseudo"\nes = "apertium"'))
+    tree = _sync_and_build(root, case)
+    spanish = (root / "content/es/posts/migrer-vers-hugo.md").read_text(encoding="utf-8")
+    assert "MT: apertium" in (root / "locales/es/LC_MESSAGES/posts/migrer-vers-hugo.po").read_text(
+        encoding="utf-8"
+    )
+    assert "Hugo" in spanish and "WordPress" in spanish and "~" not in spanish
+    for name, url in case.pages.items():
+        assert page_file(f"/es{url}") in tree
+        if url not in ("/", "/posts/"):
+            assert _translations_of(tree, url) == {f"/{lang}{url}" for lang in LANGS}, name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.generator == "hugo"], ids=lambda case: case.name
+)
+def test_a_regional_target_is_spelled_as_hugo_spells_it(tmp_path: Path, case: SiteCase) -> None:
+    root = _copy(tmp_path, case.name)
+    config = root / "postloc.toml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace('["en", "es"]', '["en", "pt_BR"]'),
+        encoding="utf-8",
+    )
+    snippet = run(root, "site-config")
+    assert snippet.exit_code == 0, snippet.output
+    assert "[languages.pt-br]" in snippet.stdout
+    hugo_toml = root / "hugo.toml"
+    head = hugo_toml.read_text(encoding="utf-8").split("[languages.")[0]
+    head = head.replace('defaultContentLanguage = "fr"\n', "")
+    hugo_toml.write_text(head + snippet.stdout, encoding="utf-8")
+    tree = _sync_and_build(root, case)
+    draft = root / case.draft.format(lang="pt-br")
+    assert draft.is_file()
+    assert re.search(r'^lang\s*[:=]\s*"?pt-br"?$', draft.read_text(encoding="utf-8"), re.M)
+    for name, url in case.pages.items():
+        assert page_file(f"/pt-br{url}") in tree, sorted(tree)
+        if url not in ("/", "/posts/"):
+            assert _translations_of(tree, url) == {f"/en{url}", f"/pt-br{url}"}, name
+    assert not [p for p in tree if "pt_br" in p.lower() or "pt-BR" in p]

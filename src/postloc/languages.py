@@ -37,3 +37,26 @@ def plural_forms(code: str) -> str:
 
     plural = get_plural(Locale.parse(code))
     return f"nplurals={plural.num_plurals}; plural={plural.plural_expr};"
+
+
+def site_language(code: str, site: str) -> str:
+    """``code`` as the site's generator spells it where it shows (file names, folders, URL
+    prefixes, ``lang``): Hugo's language keys are lowercase with ``-`` (``pt_BR`` → ``pt-br``:
+    Hugo lowercases its configuration keys and pairs ``x.pt-br.md`` with ``[languages.pt-br]``);
+    Jekyll (``site.lang``, jekyll-seo-tag's ``language_TERRITORY``) and ``plain`` keep
+    postloc's own (``pt_BR``)."""
+    if site == "hugo":
+        return code.replace("_", "-").lower()
+    return code
+
+
+def from_site_language(code: str) -> str:
+    """A language a site's configuration declares, in postloc's spelling (``pt-br`` →
+    ``pt_BR``, ``en`` → ``en``); a code Babel does not know is returned as written, for
+    :func:`validate_language` to name."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return str(Locale.parse(code.replace("_", "-"), sep="-"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return code

@@ -530,3 +530,57 @@ def test_site_config_of_a_plain_project_is_one_line_error(tmp_path: Path) -> Non
     result = CliRunner().invoke(main, ["--config", str(tmp_path / "postloc.toml"), "site-config"])
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "set site to hugo or jekyll" in result.stderr
+
+
+def test_init_site_forces_the_preset_and_refuses_a_missing_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    (tmp_path / "_posts").mkdir()
+    (tmp_path / "_config.yml").write_text("lang: fr\n")
+    monkeypatch.chdir(tmp_path)
+    refused = CliRunner().invoke(main, ["init", "--site", "hugo"])
+    assert refused.exit_code == 1 and refused.stderr.count("\n") == 1
+    assert refused.stderr.startswith("postloc: error: --site hugo: no hugo site in ")
+    assert not (tmp_path / "postloc.toml").exists()
+    plain = CliRunner().invoke(main, ["init", "--site", "plain"])
+    assert plain.exit_code == 0, plain.stderr
+    assert "found a" not in plain.stderr
+    assert 'posts_dir = "source_posts"' in (tmp_path / "postloc.toml").read_text()
+
+
+def test_init_in_a_hugo_site_names_the_next_steps(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    (tmp_path / "content").mkdir()
+    (tmp_path / "hugo.toml").write_text('defaultContentLanguage = "fr"\n')
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["init", "--site", "hugo"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.splitlines()[-3:] == [
+        "next: postloc site-config prints the languages to add to hugo.toml",
+        "next: postloc keys writes a translationKey into each post, so Hugo links every "
+        "translation even where its file name differs (optional; it edits your posts)",
+        "next: postloc sync, then build the site",
+    ]
+
+
+def test_keys_dry_run_lists_and_writes_nothing(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    (tmp_path / "content").mkdir()
+    post = tmp_path / "content" / "a.md"
+    post.write_text("---\ntitle: A\n---\n\nTexte.\n")
+    (tmp_path / "postloc.toml").write_text('site = "hugo"\ntarget_languages = ["en"]\n')
+    result = CliRunner().invoke(
+        main, ["-v", "--config", str(tmp_path / "postloc.toml"), "keys", "--dry-run"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        "would write translationKey: content/a.md\n"
+        "translationKey would be written in 1 post(s), 0 already had one\n"
+    )
+    assert post.read_text() == "---\ntitle: A\n---\n\nTexte.\n"

@@ -50,7 +50,7 @@ def test_hugo_config_default_folder_with_a_languages_file(tmp_path: Path) -> Non
     )
     found = detect_site(tmp_path)
     assert found is not None and found.config_file == "config/_default/hugo.toml"
-    assert found.permalinks == (("posts", "/:slug/"),)
+    assert found.permalink is None and found.permalink_notes() == ()  # Hugo prefixes itself
     layout, notes = found.layout()
     assert layout["filename"] == "{slug}.{lang}.md"
     assert len(notes) == 1 and "ca: content/catala" in notes[0]
@@ -110,3 +110,66 @@ def test_jekyll_snippet_lists_languages(tmp_path: Path) -> None:
 def test_plain_site_has_no_snippet(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="set site to hugo or jekyll"):
         site_config_snippet(config("", tmp_path))
+
+
+def test_forced_site_is_looked_for_alone(tmp_path: Path) -> None:
+    (tmp_path / "_config.yml").write_text("lang: fr\n")
+    (tmp_path / "_posts").mkdir()
+    found = detect_site(tmp_path, "jekyll")
+    assert found is not None and found.generator == "jekyll"
+    with pytest.raises(ConfigError, match=r"^--site hugo: no hugo site in .*looked for hugo"):
+        detect_site(tmp_path, "hugo")
+
+
+def test_forced_jekyll_without_posts_folder_says_what_is_missing(tmp_path: Path) -> None:
+    (tmp_path / "_config.yml").write_text("lang: fr\n")
+    with pytest.raises(ConfigError, match=r"_config\.yml beside _posts/"):
+        detect_site(tmp_path, "jekyll")
+
+
+def test_hugo_region_keys_become_postloc_codes(tmp_path: Path) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "hugo.toml").write_text(
+        'defaultContentLanguage = "fr"\n[languages.fr]\ncontentDir = "content/fr"\n'
+        '[languages.pt-BR]\ncontentDir = "content/pt-br"\n'
+    )
+    found = detect_site(tmp_path)
+    assert found is not None and found.targets == ("pt-br",)
+    assert found.target_languages == ("pt_BR",) and found.source_language == "fr"
+    assert found.layout() == (
+        {"posts_dir": "content/fr", "output_dir": "content", "filename": "{lang}/{slug}.md"},
+        (),
+    )
+
+
+def test_hugo_snippet_spells_regions_as_hugo_does(tmp_path: Path) -> None:
+    text = (
+        'site = "hugo"\ntarget_languages = ["pt_BR"]\nposts_dir = "content/fr"\n'
+        '[export]\nfilename = "{lang}/{slug}.md"\n'
+    )
+    snippet = site_config_snippet(config(text, tmp_path))
+    assert '[languages.pt-br]\n  label = "português (Brasil)"\n' in snippet
+    assert 'contentDir = "content/pt-br"' in snippet and "pt_BR" not in snippet
+
+
+def test_jekyll_snippet_keeps_postloc_spelling(tmp_path: Path) -> None:
+    text = 'site = "jekyll"\ntarget_languages = ["pt_BR"]\n'
+    assert "  - pt_BR\n" in site_config_snippet(config(text, tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("permalink", "noted"),
+    [("pretty", False), ("/:categories/:title/", False), ("/:year/:title/", True), (None, False)],
+)
+def test_jekyll_permalink_without_categories_is_noted(
+    tmp_path: Path, permalink: str | None, noted: bool
+) -> None:
+    line = f"permalink: {permalink}\n" if permalink else ""
+    (tmp_path / "_config.yml").write_text(f"lang: fr\n{line}")
+    (tmp_path / "_posts").mkdir()
+    found = detect_site(tmp_path)
+    assert found is not None and found.permalink == permalink
+    notes = found.permalink_notes()
+    assert bool(notes) is noted
+    if noted:
+        assert notes[0].startswith("_config.yml: permalink '/:year/:title/' has no :categories")

@@ -78,20 +78,26 @@ def main(ctx: click.Context, config_path: str | None, quiet: bool, verbose: bool
 
 
 @main.command()
+@click.option(
+    "--site",
+    type=click.Choice(["hugo", "jekyll", "plain"]),
+    help="Use this preset rather than the one detected (hugo and jekyll need the site's "
+    "configuration and content folder here).",
+)
 @pass_state
-def init(state: State) -> None:
+def init(state: State, site: str | None) -> None:
     """Write postloc.toml and the project folders; in a Hugo or Jekyll site's root, with the
     site's preset and languages."""
     from postloc.config import default_config_text
     from postloc.files import atomic_write
     from postloc.mt.engines.registry import engine_names
-    from postloc.project.site import detect_site
+    from postloc.project.site import detect_site, next_steps
 
     target = Path(state.config_path or CONFIG_NAME)
     if target.exists():
         state.reporter.notice(f"{target} exists; left as it is")
     else:
-        found = detect_site(target.parent)
+        found = None if site == "plain" else detect_site(target.parent, site)
         if found is None:
             text = default_config_text(engine_names())
         else:
@@ -99,18 +105,49 @@ def init(state: State) -> None:
             text = default_config_text(
                 engine_names(),
                 site=found.generator,
-                source_language=found.default_language,
-                target_languages=found.targets,
+                source_language=found.source_language,
+                target_languages=found.target_languages,
                 layout=layout,
             )
             state.reporter.notice(f"found a {found.generator} site ({found.config_file})")
-            for note in notes:
+            for note in (*notes, *found.permalink_notes()):
                 state.reporter.notice(note)
         atomic_write(target, text)
         state.reporter.notice(f"wrote {target}")
+        if found is not None:
+            for step in next_steps(found):
+                state.reporter.notice(step)
     config = load_project_config(target)
     for folder in (config.posts_path, config.locales_path / "templates"):
         folder.mkdir(parents=True, exist_ok=True)
+
+
+@main.command()
+@click.argument("slugs", nargs=-1, metavar="[POST]...")
+@click.option("--dry-run", is_flag=True, help="List the posts that would get a key; write nothing.")
+@pass_state
+def keys(state: State, slugs: tuple[str, ...], dry_run: bool) -> None:
+    """Write a translation key into the source posts that lack one.
+
+    Hugo: translationKey (the post's identity, posts/hugo/faq), which every export then
+    carries, so Hugo links a post and its translations even where their paths differ.
+    Jekyll: ref (the file's name, what exports already carry). Only the key is added to each
+    post's front matter; a post with a key keeps it.
+    """
+    from postloc.project.keys import write_keys
+
+    project = state.project()
+    if dry_run:
+        report = write_keys(project, slugs, dry_run=True)
+    else:
+        with project_locked(project):
+            report = write_keys(project, slugs)
+    for name in report.written:
+        state.reporter.detail(f"{'would write' if dry_run else 'wrote'} {report.key}: {name}")
+    verb = "would be written" if dry_run else "written"
+    state.reporter.notice(
+        f"{report.key} {verb} in {len(report.written)} post(s), {len(report.kept)} already had one"
+    )
 
 
 @main.command(name="site-config")

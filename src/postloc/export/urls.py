@@ -9,7 +9,13 @@ here built ``public/en/en/…``), so Hugo aliases are left to it. Left alone: fu
 ``//host``), values already under ``/<lang>/``, relative aliases (Hugo resolves them from the
 page, already in its language), and a Jekyll ``permalink`` with ``:categories`` (the language
 folder is a category). ``slug`` is kept, or made from the translated title with
-``[export] translate_slug``.
+``[export] translate_slug``. The prefix is the language as the generator spells it
+(:func:`postloc.languages.site_language`: Hugo's ``/pt-br/``).
+
+What pairs a post with its translations is here too (:func:`pairing_key`): Hugo pairs by path
+unless a page sets ``translationKey``, which every export then carries (the front matter is
+copied); Jekyll has no pairing of its own, so each export gets ``ref``, the source's own or its
+file name. ``postloc keys`` writes :func:`new_pairing_key` into sources that lack one.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Final
 
+from postloc.languages import site_language
 from postloc.markdown.slug import markdown_stem, safe_name
 
 if TYPE_CHECKING:
@@ -61,6 +68,7 @@ def localized_urls(
     """The ``extra_front_matter`` entries setting ``url``, ``permalink`` and ``aliases`` for
     ``lang``: only the keys the post has (as strings, or a list of strings), only changed ones."""
     extra: list[tuple[str, Any]] = []
+    lang = site_language(lang, rules.site)
     for key in ("url", "permalink"):
         value = front_matter.get(key)
         if not isinstance(value, str) or not value.strip():
@@ -93,9 +101,38 @@ def translated_slug(
     return None
 
 
+PAIRING_KEYS: Final = {"hugo": "translationKey", "jekyll": "ref"}
+"""The front-matter key each generator's pages are paired by (Hugo's own; the one the README's
+Jekyll layout reads)."""
+
+
+def pairing_key(post: Post, site: str) -> tuple[str, Any] | None:
+    """The source's own pairing key for ``site`` as (key as written, value), or None.
+
+    Hugo reads front-matter keys in any case, so ``TranslationKey`` counts."""
+    name = PAIRING_KEYS.get(site)
+    if name is None:
+        return None
+    for key, value in post.front_matter.items():
+        if isinstance(key, str) and key.lower() == name.lower() and value not in (None, ""):
+            return key, value
+    return None
+
+
+def new_pairing_key(post: Post, site: str) -> str:
+    """The key ``postloc keys`` gives a source that has none: on Hugo its identity
+    (``posts/hugo/faq``: stable while the file stays, and kept in the file when it moves), on
+    Jekyll what its exports already carry (:func:`shared_key`), so nothing re-pairs."""
+    return shared_key(post) if site == "jekyll" else post.slug
+
+
 def shared_key(post: Post) -> str:
-    """The key a Jekyll layout pairs a post and its translations by (``ref``): the source
-    file's name without extension, what ``page.path | split: "/" | last | split: "."`` gives
-    for the original, so the source post needs no key of its own."""
+    """The key a Jekyll layout pairs a post and its translations by (``ref``): the source's
+    own ``ref`` when it has one, else the source file's name without extension, what
+    ``page.path | split: "/" | last | split: "."`` gives for the original, so the source post
+    needs no key of its own."""
+    own = post.front_matter.get("ref")
+    if isinstance(own, str) and own.strip():
+        return own
     name = PurePosixPath(post.path.replace("\\", "/")).name
     return markdown_stem(name) or post.slug

@@ -19,7 +19,7 @@ import polib
 from postloc.config import Config
 from postloc.errors import BadCatalogue, UnsafePath
 from postloc.files import Snapshot, read_snapshot
-from postloc.languages import validate_language
+from postloc.languages import site_language, validate_language
 
 
 def now() -> datetime:
@@ -101,7 +101,7 @@ class Project:
     def export_path(
         self, lang: str, slug: str, out: Path | None = None, suffix: str = ".md"
     ) -> Path:
-        name = self.config.filename.format(lang=lang, slug=slug)
+        name = self.config.filename.format(lang=site_language(lang, self.config.site), slug=slug)
         if suffix != ".md" and name.endswith(".md"):
             name = name[: -len(".md")] + suffix
         return (out or self.config.output_path) / name

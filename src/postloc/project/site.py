@@ -4,6 +4,12 @@
 Hugo is recognized by ``hugo.toml|yaml|json``, or ``config.toml|yaml|json`` or a
 ``config/_default/`` folder next to a ``content/`` folder; Jekyll by ``_config.yml`` next to a
 ``_posts/`` folder. Hugo's keys are case-insensitive, so they are looked up lowercased.
+
+Languages are spelled as the generator spells them where they show (Hugo's ``pt-br``,
+:func:`postloc.languages.site_language`) and as postloc does (``pt_BR``) in ``postloc.toml``.
+Of the site's permalinks only Jekyll's matters: Hugo puts a non-default language's pages
+under ``/<lang>/`` whatever its ``[permalinks]`` say, while a Jekyll ``permalink`` without
+``:categories`` gives every language's post one URL (``init`` says so).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import yaml
 
 from postloc.config import SITE_PRESETS, Config
 from postloc.errors import ConfigError
+from postloc.languages import from_site_language, site_language
 
 HUGO_CONFIG_NAMES: Final = tuple(
     f"{stem}.{ext}" for stem in ("hugo", "config") for ext in ("toml", "yaml", "json")
@@ -26,6 +33,9 @@ HUGO_CONFIG_NAMES: Final = tuple(
 """Hugo's configuration files, in the order Hugo looks for them."""
 
 JEKYLL_CONFIG_NAMES: Final = ("_config.yml", "_config.yaml")
+
+JEKYLL_STYLES: Final = ("date", "pretty", "ordinal", "weekdate", "none")
+"""Jekyll's built-in ``permalink`` styles; each starts with ``/:categories``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,13 +61,37 @@ class SiteSettings:
     (else ``default_lang``); None when the site does not say."""
     languages: tuple[SiteLanguage, ...] = ()
     """Declared languages, in the configuration's order (Hugo: by ``weight``)."""
-    permalinks: tuple[tuple[str, str], ...] = ()
-    """Hugo ``permalinks`` (section → pattern) or Jekyll ``permalink`` (``("", pattern)``)."""
+    permalink: str | None = None
+    """Jekyll's site-wide ``permalink`` (a style name or a pattern); None for Hugo."""
 
     @property
     def targets(self) -> tuple[str, ...]:
-        """The declared languages other than the default one."""
+        """The declared languages other than the default one, as the site spells them."""
         return tuple(lang.code for lang in self.languages if lang.code != self.default_language)
+
+    @property
+    def source_language(self) -> str | None:
+        """:attr:`default_language` in postloc's spelling (``pt-br`` → ``pt_BR``)."""
+        return from_site_language(self.default_language) if self.default_language else None
+
+    @property
+    def target_languages(self) -> tuple[str, ...]:
+        """:attr:`targets` in postloc's spelling, for ``target_languages``."""
+        return tuple(from_site_language(code) for code in self.targets)
+
+    def permalink_notes(self) -> tuple[str, ...]:
+        """What ``init`` tells about the site's permalinks: a Jekyll ``permalink`` that
+        leaves out ``:categories`` would give each export its source's URL."""
+        link = self.permalink
+        if self.generator != "jekyll" or link is None or link in JEKYLL_STYLES:
+            return ()
+        if ":categories" in link:
+            return ()
+        return (
+            f"{self.config_file}: permalink {link!r} has no :categories, so each language's "
+            "post would get the French post's URL; put /:categories in front (an export "
+            "in <lang>/_posts/ is in category <lang>)",
+        )
 
     def layout(self) -> tuple[dict[str, str], tuple[str, ...]]:
         """``posts_dir``/``output_dir``/``filename`` for this site, and notes for the user.
@@ -92,10 +126,29 @@ def _join(parent: str, name: str) -> str:
     return name if parent in ("", ".") else f"{parent}/{name}"
 
 
-def detect_site(root: Path) -> SiteSettings | None:
+def detect_site(root: Path, generator: str | None = None) -> SiteSettings | None:
     """The generator whose configuration is in ``root`` and its settings; None for neither.
 
-    A configuration that cannot be read is a :class:`ConfigError` naming the file."""
+    With ``generator`` (``init --site``) only that one is looked for, and its files missing
+    is a :class:`ConfigError` saying which. A configuration that cannot be read is a
+    :class:`ConfigError` naming the file."""
+    if generator is None:
+        return _hugo_site(root) or _jekyll_site(root)
+    found = _hugo_site(root) if generator == "hugo" else _jekyll_site(root)
+    if found is None:
+        wanted = (
+            "hugo.toml|yaml|json, or config.toml|yaml|json or config/_default/ beside content/"
+            if generator == "hugo"
+            else "_config.yml beside _posts/"
+        )
+        raise ConfigError(
+            f"--site {generator}: no {generator} site in {root.resolve()} (looked for "
+            f"{wanted}); run init in the site's root, or use --site plain"
+        )
+    return found
+
+
+def _hugo_site(root: Path) -> SiteSettings | None:
     for name in HUGO_CONFIG_NAMES:
         path = root / name
         if path.is_file() and (name.startswith("hugo.") or (root / "content").is_dir()):
@@ -115,6 +168,10 @@ def detect_site(root: Path) -> SiteSettings | None:
             else:  # ``languages.toml`` holds the value of the key ``languages``
                 merged[stem.lower()] = data
         return _hugo(root, found or "config/_default", merged)
+    return None
+
+
+def _jekyll_site(root: Path) -> SiteSettings | None:
     for name in JEKYLL_CONFIG_NAMES:
         if (root / name).is_file() and (root / "_posts").is_dir():
             return _jekyll(name, _load(root / name, root))
@@ -161,6 +218,8 @@ def _hugo(root: Path, config_file: str, data: Mapping[str, Any]) -> SiteSettings
     if not isinstance(default, str):
         code = top.get("languagecode")
         default = code.replace("-", "_").split("_")[0].lower() if isinstance(code, str) else None
+    else:
+        default = default.lower()  # Hugo lowercases language keys (``pt-BR`` is ``pt-br``)
     table = top.get("languages")
     found: list[tuple[float, int, SiteLanguage]] = []
     if isinstance(table, Mapping):
@@ -169,21 +228,12 @@ def _hugo(root: Path, config_file: str, data: Mapping[str, Any]) -> SiteSettings
             weight = fields.get("weight")
             order = float(weight) if isinstance(weight, int | float) and weight > 0 else 1e9
             folder = fields.get("contentdir")
-            found.append(
-                (order, index, SiteLanguage(str(code), folder if isinstance(folder, str) else None))
-            )
+            language = SiteLanguage(str(code).lower(), folder if isinstance(folder, str) else None)
+            found.append((order, index, language))
     if not isinstance(top.get("defaultcontentlanguage"), str) and found and default is None:
         default = "en"  # Hugo's own default
     found.sort(key=lambda item: item[:2])
-    permalinks = top.get("permalinks")
-    links: list[tuple[str, str]] = []
-    if isinstance(permalinks, Mapping):
-        for key, value in permalinks.items():
-            if isinstance(value, str):
-                links.append((str(key), value))
-    return SiteSettings(
-        "hugo", config_file, default, tuple(item[2] for item in found), tuple(sorted(links))
-    )
+    return SiteSettings("hugo", config_file, default, tuple(item[2] for item in found))
 
 
 def _jekyll(config_file: str, data: Mapping[str, Any]) -> SiteSettings:
@@ -197,11 +247,7 @@ def _jekyll(config_file: str, data: Mapping[str, Any]) -> SiteSettings:
     )
     link = data.get("permalink")
     return SiteSettings(
-        "jekyll",
-        config_file,
-        default,
-        languages,
-        (("", link),) if isinstance(link, str) else (),
+        "jekyll", config_file, default, languages, link if isinstance(link, str) else None
     )
 
 
@@ -227,15 +273,17 @@ def site_config_snippet(config: Config, site: str | None = None) -> str:
     generator = site or config.site
     langs: Sequence[str] = (config.source_language, *config.target_languages)
     if generator == "hugo":
-        lines = [f"defaultContentLanguage = {json.dumps(config.source_language)}"]
+        source = site_language(config.source_language, "hugo")
+        lines = [f"defaultContentLanguage = {json.dumps(source)}"]
         by_dir = uses_content_dirs(config)
         for weight, lang in enumerate(langs, start=1):
-            lines += ["", f"[languages.{lang}]"]
+            key = site_language(lang, "hugo")
+            lines += ["", f"[languages.{key}]"]
             lines.append(f"  label = {json.dumps(language_label(lang), ensure_ascii=False)}")
             lines.append(f"  weight = {weight}")
             if by_dir:
                 folder = config.posts_dir if lang == config.source_language else None
-                folder = folder or _join(PurePosixPath(config.output_dir).as_posix(), lang)
+                folder = folder or _join(PurePosixPath(config.output_dir).as_posix(), key)
                 lines.append(f"  contentDir = {json.dumps(folder, ensure_ascii=False)}")
         return "\n".join(lines) + "\n"
     if generator == "jekyll":
@@ -249,3 +297,19 @@ def site_config_snippet(config: Config, site: str | None = None) -> str:
     raise ConfigError(
         f"site = {generator!r} has no generator configuration (set site to hugo or jekyll)"
     )
+
+
+def next_steps(found: SiteSettings) -> tuple[str, ...]:
+    """What ``init`` suggests after writing ``postloc.toml`` in ``found``'s site."""
+    steps = []
+    if len(found.languages) < 2:
+        steps.append(
+            f"next: postloc site-config prints the languages to add to {found.config_file}"
+        )
+    if found.generator == "hugo":
+        steps.append(
+            "next: postloc keys writes a translationKey into each post, so Hugo links every "
+            "translation even where its file name differs (optional; it edits your posts)"
+        )
+    steps.append("next: postloc sync, then build the site")
+    return tuple(steps)
