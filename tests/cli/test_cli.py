@@ -576,7 +576,7 @@ def test_keys_dry_run_lists_and_writes_nothing(tmp_path: Path) -> None:
     post.write_text("---\ntitle: A\n---\n\nTexte.\n")
     (tmp_path / "postloc.toml").write_text('site = "hugo"\ntarget_languages = ["en"]\n')
     result = CliRunner().invoke(
-        main, ["-v", "--config", str(tmp_path / "postloc.toml"), "keys", "--dry-run"]
+        main, ["--config", str(tmp_path / "postloc.toml"), "keys", "--dry-run"]
     )
     assert result.exit_code == 0, result.stderr
     assert result.stderr == (

@@ -142,8 +142,9 @@ def keys(state: State, slugs: tuple[str, ...], dry_run: bool) -> None:
     else:
         with project_locked(project):
             report = write_keys(project, slugs)
+    listed = state.reporter.notice if dry_run else state.reporter.detail  # a dry run lists
     for name in report.written:
-        state.reporter.detail(f"{'would write' if dry_run else 'wrote'} {report.key}: {name}")
+        listed(f"{'would write' if dry_run else 'wrote'} {report.key}: {name}")
     verb = "would be written" if dry_run else "written"
     state.reporter.notice(
         f"{report.key} {verb} in {len(report.written)} post(s), {len(report.kept)} already had one"
