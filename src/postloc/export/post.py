@@ -26,6 +26,7 @@ import polib
 
 from postloc.config import DEFAULT_RULES, Extraction
 from postloc.export.urls import PLAIN_URLS, UrlRules, localized_urls, shared_key, translated_slug
+from postloc.languages import site_language
 from postloc.markdown.model import Post, Segment
 from postloc.po.state import State, entry_state
 from postloc.qa.document import check_document
@@ -175,13 +176,8 @@ def export_post(
     extra = _extra_front_matter(post, segments, chosen, lang, urls)
     text = _rebuild(post, segments, chosen, extra, outcome)
     where = f"{post.path} ({lang} export)"
-    replaced = [  # what the rebuild swapped in the body: the source bytes, not the msgid
-        (post.text[segments[i].start : segments[i].end], shown)
-        for i, shown in chosen.items()
-        if not segments[i].in_front_matter
-    ]
     body = post.text[post.body_start :]
-    if chosen and check_document(body, text, where, replaced, rules):
+    if chosen and check_document(body, text, where, _replaced(post, segments, chosen), rules):
         chosen, unsafe = safe_translations(post, segments, chosen, extra, where, rules)
         for item in unsafe:
             used[item.msgid] = "fallback"
@@ -203,7 +199,10 @@ def _extra_front_matter(
     Hugo pairs translations by path in both of its conventions, so no ``translationKey`` is
     added (one in an export alone would unpair it from its source); Jekyll has no pairing of
     its own, so the layout reads ``ref``, the source file's name."""
-    extra: list[tuple[str, Any]] = [("lang", lang), ("translation_of", post.slug)]
+    extra: list[tuple[str, Any]] = [
+        ("lang", site_language(lang, urls.site)),
+        ("translation_of", post.slug),
+    ]
     if urls.site == "jekyll":
         extra.append(("ref", shared_key(post)))
     date_text = display_date(post.front_matter.get("date"), lang)
@@ -227,6 +226,18 @@ def _counted(used: Mapping[str, Shown], unsafe: tuple[Unsafe, ...] = ()) -> Expo
         outdated=states.count("outdated"),
         unsafe=unsafe,
     )
+
+
+def _replaced(
+    post: Post, segments: Sequence[Segment], chosen: Mapping[int, str]
+) -> list[tuple[str, str]]:
+    """What the rebuild swaps in the body, (source bytes, translation) per segment: the pairs
+    :func:`~postloc.qa.document.check_document` reads to skip its parse when all are plain."""
+    return [
+        (post.text[segments[i].start : segments[i].end], text)
+        for i, text in chosen.items()
+        if not segments[i].in_front_matter
+    ]
 
 
 def _rebuild(
@@ -271,7 +282,8 @@ def safe_translations(
         by_msgid.setdefault(segments[index].text, []).append(index)
 
     def problems(keep: Mapping[int, str]) -> list[str]:
-        return check_document(body, rebuild_post(post, segments, keep, extra), where, rules=rules)
+        rebuilt = rebuild_post(post, segments, keep, extra)
+        return check_document(body, rebuilt, where, _replaced(post, segments, keep), rules)
 
     kept = dict(chosen)
     unsafe: list[Unsafe] = []

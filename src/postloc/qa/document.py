@@ -8,24 +8,37 @@ link-keeping parser as the entry checks (:func:`postloc.qa.text.document_tokens`
 with the source post: the same link and image targets (a multiset), the same site tags
 (shortcodes, Liquid, attribute lists; translated parameter values aside), no reference
 definition, raw HTML or block structure the source lacks, and front matter that reads back.
+
+That parse is most of an export's cost, so it does only what can change the comparison:
+every block is parsed, but the inline text of a block that cannot hold a link, an image, a
+footnote reference, raw HTML or a site tag (:func:`inert_inline`) is not.
+``tests/qa/test_document.py`` checks the result against
+:func:`~postloc.qa.text.document_tokens` on generated posts and the CommonMark examples.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections import Counter
-from collections.abc import Iterable
+from collections import Counter, OrderedDict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import TYPE_CHECKING, Final
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING, Any, Final
 
 from postloc.config import DEFAULT_RULES, Extraction
 from postloc.errors import PostlocError
 from postloc.markdown.htmlblock import same_html_markup
 from postloc.markdown.parse import parse_post
-from postloc.qa.text import document_tokens, site_tags
+from postloc.qa.text import site_tags
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from markdown_it import MarkdownIt
+    from markdown_it.rules_block import StateBlock
+    from markdown_it.rules_core import StateCore
+    from markdown_it.rules_inline import StateInline
     from markdown_it.token import Token
 
 DOCUMENT_CHECK = "document"
@@ -52,11 +65,18 @@ class Shape:
     (:func:`postloc.qa.text.site_tags`)."""
 
 
-@lru_cache(maxsize=64)
-def body_shape(body: str, rules: Extraction = DEFAULT_RULES) -> Shape:
-    """The :class:`Shape` of a Markdown body (the few last kept: languages whose exports are
-    the same text, all falling back or pseudo-localized, are parsed once)."""
-    tokens, references = document_tokens(body)
+def parse_shape(body: str, rules: Extraction = DEFAULT_RULES) -> Shape:
+    """The :class:`Shape` of a Markdown body, parsed (:func:`body_shape` keeps them)."""
+    env: dict[str, Any] = {}
+    tokens = _shape_parser().parse(body, env)
+    return tokens_shape(tokens, env.get("references", {}), rules)
+
+
+def tokens_shape(
+    tokens: Iterable[Token], references: Mapping[str, Mapping[str, str]], rules: Extraction
+) -> Shape:
+    """The :class:`Shape` of a body's block tokens (their inline children parsed) and its link
+    reference definitions (label → ``href`` and ``title``)."""
     targets: Counter[str] = Counter()
     html: Counter[str] = Counter()
     blocks: list[str] = []
@@ -83,9 +103,128 @@ def body_shape(body: str, rules: Extraction = DEFAULT_RULES) -> Shape:
     )
 
 
-source_shape = lru_cache(maxsize=4096)(body_shape.__wrapped__)
-""":func:`body_shape` for source bodies, kept: each is compared with every language's export,
+_INLINE_MARKUP: Final = re.compile(r"[<{]|\[\^|\]\(|\]\[")
+"""What starts raw HTML or an autolink (``<``), a site tag (``{``), a footnote reference
+(``[^``), or ends the text of an inline link or a full or collapsed reference (``](``,
+``][``): markdown-it's link rule needs one of these right after the ``]`` of its text."""
+
+
+def inert_inline(content: str, references: Mapping[str, object]) -> bool:
+    """Whether a block's inline ``content`` can hold nothing a :class:`Shape` counts.
+
+    No ``<`` or ``{``, no footnote reference, and no ``]`` followed by ``(`` or ``[``
+    (nor any ``]`` at all once the body defines a reference, since ``[label]`` alone is then
+    a link when the label is defined) leave no rule that makes a link, an image, raw HTML or
+    a site tag; what remains (text, emphasis, code spans, breaks, entities, escapes) is no
+    part of the shape. Such a text is not parsed: pseudo-localized ``[texte ~~~]`` costs
+    markdown-it a scan of the whole paragraph for the end of a link text that never comes.
+    """
+    if _INLINE_MARKUP.search(content) is not None:
+        return False
+    return not (references and "]" in content)
+
+
+@cache
+def _shape_parser() -> MarkdownIt:
+    """The entry checks' link-keeping parser (:func:`postloc.qa.text.document_tokens`) for
+    shapes: the inline text of a block is parsed only when it is not :func:`inert_inline`, a
+    line that cannot open a reference definition is refused before markdown-it's rule scans
+    it, and emphasis is text (:func:`_delimiter_run`)."""
+    from postloc.markdown.dialect import new_parser
+    from postloc.qa.text import link_keeping_parser
+
+    md = new_parser(kind=type(link_keeping_parser()))
+    md.inline.ruler.disable(_EMPHASIS)
+    md.inline.ruler2.disable(_EMPHASIS)
+    md.inline.ruler.after("text", "postloc_delimiter_run", _delimiter_run)
+    md.core.ruler.at("inline", _inline_when_it_matters)
+    rules = md.block.ruler
+    reference = rules.__rules__[rules.__find__("reference")]
+    rules.at("reference", _first_line_checked(reference.fn), {"alt": reference.alt})
+    return md
+
+
+_EMPHASIS: Final = ["emphasis", "strikethrough"]
+"""The inline rules a shape does without: emphasis is no part of it."""
+_RUN: Final = re.compile(r"([*_~])\1*")
+
+
+def _delimiter_run(state: StateInline, silent: bool) -> bool:
+    """A run of ``*``, ``_`` or ``~`` as text, in one step.
+
+    The emphasis and strikethrough rules take the whole run too (a lone ``~`` is text to
+    both), their tokens are no part of a :class:`Shape`, and no other rule starts at these
+    characters, so every other token comes out as with them; without this rule markdown-it
+    would try every rule at each character of a run (pseudo-localization pads with ``~``).
+    """
+    run = _RUN.match(state.src, state.pos, state.posMax)
+    if run is None:
+        return False
+    if not silent:
+        state.pending += run.group()
+    state.pos = run.end()
+    return True
+
+
+_LABEL_END: Final = re.compile(r"[\[\]\\]")
+"""What ends (or, for ``\\``, escapes into) the label of a reference definition."""
+
+
+def _first_line_checked(rule: Callable[..., bool]) -> Callable[..., bool]:
+    """markdown-it's reference-definition rule, refusing up front a line whose label ends on
+    it without the ``]:`` a definition needs (as that rule decides; the rule scans a
+    character at a time, and a pseudo-localized ``[texte ~~~]`` paragraph is all label)."""
+
+    def checked(state: StateBlock, line: int, end: int, silent: bool) -> bool:
+        start = state.bMarks[line] + state.tShift[line]
+        stop = state.eMarks[line]
+        if start < stop and state.src[start] == "[":
+            found = _LABEL_END.search(state.src, start + 1, stop)
+            if found and found.group() != "\\" and not state.src.startswith("]:", found.start()):
+                return False
+        return rule(state, line, end, silent)
+
+    return checked
+
+
+def _inline_when_it_matters(state: StateCore) -> None:
+    """markdown-it's core ``inline`` rule, giving an inert text one ``text`` child (what the
+    task-list rule after it reads) instead of parsing it."""
+    from markdown_it.token import Token
+
+    references = state.env.get("references", {})
+    for token in state.tokens:
+        if token.type != "inline":
+            continue
+        if token.children is None:
+            token.children = []
+        if inert_inline(token.content, references):
+            token.children.append(Token("text", "", 0, content=token.content))
+        else:
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
+source_shape = lru_cache(maxsize=4096)(parse_shape)
+""":func:`parse_shape` for source bodies, kept: each is compared with every language's export,
 and an export runs language by language over all posts (4,096 posts at a few kB each)."""
+
+_KEPT_SHAPES: Final = 2048
+_shapes: OrderedDict[tuple[bytes, Extraction], Shape] = OrderedDict()
+
+
+def body_shape(body: str, rules: Extraction = DEFAULT_RULES) -> Shape:
+    """:func:`parse_shape` for exported bodies, the last 2,048 kept by digest (not the text):
+    an export runs language by language over all posts, and languages whose bodies are the
+    same text (pseudo-localized, or the same entries falling back) are then parsed once."""
+    key = (hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=16).digest(), rules)
+    shape = _shapes.get(key)
+    if shape is None:
+        shape = _shapes[key] = parse_shape(body, rules)
+        if len(_shapes) > _KEPT_SHAPES:
+            _shapes.popitem(last=False)
+    else:
+        _shapes.move_to_end(key)
+    return shape
 
 
 def _flatten(tokens: list[Token]) -> list[Token]:
@@ -145,7 +284,10 @@ def check_document(
         return [f"the front matter does not read back: {exc}"]
     if replaced is not None and all(plain_text(a) and plain_text(b) for a, b in replaced):
         return []
-    return compare_bodies(source_body, localized.text[localized.body_start :], rules)
+    body = localized.text[localized.body_start :]
+    if body == source_body:  # every body segment shown in the source language
+        return []
+    return compare_bodies(source_body, body, rules)
 
 
 def compare_bodies(source: str, exported: str, rules: Extraction = DEFAULT_RULES) -> list[str]:

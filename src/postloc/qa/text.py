@@ -47,7 +47,7 @@ _FINAL_PUNCT = ".!?:;…"
 
 
 @lru_cache(maxsize=1)
-def _parser() -> MarkdownIt:
+def link_keeping_parser() -> MarkdownIt:
     """The dialect's parser with every link kept as written (raw HTML recognised, as always).
 
     ``validateLink`` is disabled on purpose: the check must *see* a
@@ -76,7 +76,7 @@ def _flatten(tokens: Iterable[Token]) -> Iterator[Token]:
 
 def parse_text(raw: str) -> ParsedText:
     """Parse a segment for the checks (inline tokens and block tokens)."""
-    md = _parser()
+    md = link_keeping_parser()
     inline = tuple(_flatten(md.parseInline(raw))) if raw else ()
     blocks = tuple(md.parse(raw)) if raw else ()
     return ParsedText(raw, inline, blocks)
@@ -86,7 +86,7 @@ def document_tokens(body: str) -> tuple[list[Token], dict[str, dict[str, str]]]:
     """A whole Markdown body's block tokens and its link reference definitions (label → its
     ``href`` and ``title``), read by the same link-keeping parser as the segment checks."""
     env: dict[str, dict[str, dict[str, str]]] = {}
-    tokens = _parser().parse(body, env)
+    tokens = link_keeping_parser().parse(body, env)
     return tokens, dict(env.get("references", {}))
 
 
