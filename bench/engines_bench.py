@@ -18,7 +18,6 @@ neither read the user's packages nor download anything.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import importlib.util
 import json
@@ -37,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 if importlib.util.find_spec("postloc") is None:
     sys.path.insert(0, str(REPO / "src"))
 
-from timing import Timing, measure, run_process  # noqa: E402
+from timing import Timing, child_answer, child_main, measure  # noqa: E402
 
 from postloc.files import atomic_write  # noqa: E402
 
@@ -112,11 +111,7 @@ def argos_bench(
         "--baseline-repeats",
         str(baseline_repeats),
     ]
-    done = run_process(command, env=env, check=False)
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return EngineComparison(name, None, baseline, None, f"argos child failed: {last}")
-    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    answer = child_answer(command, env)
     if "error" in answer:
         return EngineComparison(name, None, baseline, None, answer["error"])
     return EngineComparison(
@@ -210,16 +205,12 @@ def _argos_child(work: Path, repeats: int, baseline_repeats: int) -> dict[str, A
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    child = sub.add_parser("argos-child", help="(internal) the confined Argos measurement")
-    child.add_argument("--work", type=Path, required=True)
-    child.add_argument("--repeats", type=int, default=3)
-    child.add_argument("--baseline-repeats", type=int, default=3)
-    args = parser.parse_args(argv)
-    answer = _argos_child(args.work, args.repeats, args.baseline_repeats)
-    print(json.dumps(answer))
-    return 0
+    return child_main(
+        argv,
+        __doc__.splitlines()[0],
+        {"repeats": int, "baseline-repeats": int},
+        lambda args: _argos_child(args.work, args.repeats, args.baseline_repeats),
+    )
 
 
 if __name__ == "__main__":

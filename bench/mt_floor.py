@@ -19,7 +19,7 @@ same segments in one run.
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import shutil
 import statistics
 import sys
@@ -36,7 +36,16 @@ if str(BENCH) not in sys.path:
 import engines_bench  # noqa: E402
 from postloc_steps import Site, cli_env  # noqa: E402
 from results import Row, Target  # noqa: E402
-from timing import ProcessRun, measure, run_process  # noqa: E402
+from timing import (  # noqa: E402
+    ConcurrentRun,
+    ProcessRun,
+    RawTask,
+    child_answer,
+    child_main,
+    measure,
+    run_concurrently,
+    run_process,
+)
 
 import corpus  # noqa: E402
 from postloc.files import atomic_write  # noqa: E402
@@ -89,7 +98,7 @@ def engine_document(texts: Sequence[str]) -> str:
 
 def raw_apertium(mode: str, document: Path) -> ProcessRun:
     """One ``apertium -u -f html <mode>`` process over ``document``."""
-    return run_process(["apertium", "-u", "-f", "html", mode], stdin=document)
+    return run_process(raw_command(mode), stdin=document)
 
 
 def raw_documents(site: Site, work: Path) -> dict[str, Path]:
@@ -104,11 +113,28 @@ def raw_documents(site: Site, work: Path) -> dict[str, Path]:
     }
 
 
+def raw_tasks(documents: dict[str, Path], alone: dict[str, float]) -> list[RawTask]:
+    """The raw processes of every pair sync runs, with their times alone (for the order)."""
+    return [
+        RawTask(mode, raw_command(mode), documents[lang], alone[lang], RAW_PAIRS[through][0])
+        if through
+        else RawTask(mode, raw_command(mode), documents[lang], alone[lang])
+        for lang, (mode, through) in RAW_PAIRS.items()
+    ]
+
+
+def raw_command(mode: str) -> list[str]:
+    return ["apertium", "-u", "-f", "html", mode]
+
+
 def apertium_rows(args: argparse.Namespace, notes: list[str]) -> list[Row]:
-    """Apertium ``translate`` against one raw process, the first full sync against the floor.
+    """Apertium ``translate`` against one raw process, the first full sync against the floors.
 
     Each repeat runs the raw processes and postloc back to back, so a change of load on a
-    shared machine weighs on both sides of a ratio alike.
+    shared machine weighs on both sides of a ratio alike: raw fr-es, ``translate es``, the
+    raw processes of every pair side by side on the cores (the measured floor), the sync.
+    The other pairs' raw processes run alone in the first repeat only (the issue's row, sum
+    ÷ cores), which keeps ``make bench`` within its time.
     """
     count, repeats, used = args.floor_posts, args.repeats, cores()
     say(f"floor: {count} posts × 4 languages, Apertium")
@@ -126,23 +152,30 @@ def apertium_rows(args: argparse.Namespace, notes: list[str]) -> list[Row]:
     env = cli_env()
     raw: dict[str, list[ProcessRun]] = {lang: [] for lang in RAW_PAIRS}
     translated: list[float] = []
+    together: list[ConcurrentRun] = []
     synced: list[ProcessRun] = []
+    loads: list[float] = []
     for number in range(1, repeats + 1):
         say(f"floor: run {number} of {repeats}: raw fr-es, translate es, raw pairs, sync")
+        loads.append(os.getloadavg()[0])
         raw["es"].append(raw_apertium(RAW_PAIRS["es"][0], documents["es"]))
         site.clear("locales/es", ".postloc")
         site.update(["es"])
         started = time.perf_counter()
         site.translate(["es"], "apertium", jobs=used)
         translated.append(time.perf_counter() - started)
-        for lang in ("en", "ca", "eo"):
-            raw[lang].append(raw_apertium(RAW_PAIRS[lang][0], documents[lang]))
+        if number == 1:
+            for lang in ("en", "ca", "eo"):
+                raw[lang].append(raw_apertium(RAW_PAIRS[lang][0], documents[lang]))
+        alone = {lang: statistics.median(run.seconds for run in runs) for lang, runs in raw.items()}
+        together.append(run_concurrently(raw_tasks(documents, alone), used))
         site.clear("locales", "build", ".postloc")  # from nothing, as a first sync
         synced.append(run_process(site.cli("sync"), env=env))
     seconds = {lang: statistics.median(run.seconds for run in runs) for lang, runs in raw.items()}
     cpu = {lang: statistics.median(run.cpu_seconds for run in runs) for lang, runs in raw.items()}
     ours = statistics.median(translated)
     wall = statistics.median(run.seconds for run in synced)
+    measured = statistics.median(run.seconds for run in together)
     peak = max(run.max_rss_mb for run in synced)
     raw_wall, raw_cpu = sum(seconds.values()), sum(cpu.values())
     floor, cpu_floor = raw_wall / used, raw_cpu / used
@@ -162,6 +195,13 @@ def apertium_rows(args: argparse.Namespace, notes: list[str]) -> list[Row]:
             SYNC_TARGET,
         ),
         Row(
+            "first full sync (the row above)",
+            wall,
+            f"the same raw processes side by side on {used} workers (measured floor)",
+            measured,
+            SYNC_TARGET,
+        ),
+        Row(
             f"peak RSS of that sync ({count} posts × 4 languages)",
             peak,
             target=RSS_TARGET,
@@ -172,13 +212,23 @@ def apertium_rows(args: argparse.Namespace, notes: list[str]) -> list[Row]:
         f"{RAW_PAIRS[lang][0]} {seconds[lang]:.2f} s ({cpu[lang]:.1f} s CPU)" for lang in raw
     )
     sync_cpu = statistics.median(run.cpu_seconds for run in synced)
+    side_by_side = "; ".join(
+        f"{run.seconds:.1f} s ({run.cpu_seconds:.1f} s CPU; started "
+        + ", ".join(f"{name} +{at:.1f}" for name, at in run.started.items())
+        + ")"
+        for run in together
+    )
     notes += [
-        f"Floor ({size}): raw `apertium -u -f html` per pair, median of {repeats}: {pairs}; "
-        f"sum {raw_wall:.1f} s ÷ {used} cores = {floor:.1f} s. One process keeps "
-        f"{raw_cpu / raw_wall:.1f} cores busy on average, so the CPU floor (raw CPU time ÷ "
-        f"{used} cores) is {cpu_floor:.1f} s: the sync took {wall / cpu_floor:.2f}× that "
-        f"({sync_cpu:.1f} s CPU against the raw engines' {raw_cpu:.1f} s; runs "
+        f"Floor ({size}): raw `apertium -u -f html` per pair, alone ({repeats} run(s) of fr-es, "
+        f"1 of the others): {pairs}; sum {raw_wall:.1f} s ÷ {used} cores = {floor:.1f} s. One "
+        f"process keeps {raw_cpu / raw_wall:.1f} cores busy on average, so the CPU floor (raw "
+        f"CPU time ÷ {used} cores) is {cpu_floor:.1f} s: the sync took {wall / cpu_floor:.2f}× "
+        f"that ({sync_cpu:.1f} s CPU against the raw engines' {raw_cpu:.1f} s; runs "
         f"{', '.join(f'{run.seconds:.1f}' for run in synced)} s).",
+        f"Measured floor: the same raw processes run side by side on {used} workers, longest "
+        f"chain first, spa-eng after fr-es: {measured:.1f} s (runs {side_by_side}). The sync "
+        f"took {wall / measured:.2f}× that. Load average (1 min) at the start of each run: "
+        f"{', '.join(f'{load:.1f}' for load in loads)} on {os.cpu_count()} CPUs.",
         f"translate, es: {ours:.2f} s against the raw process's {seconds['es']:.2f} s (runs "
         f"{', '.join(f'{t:.2f}' for t in translated)} against "
         f"{', '.join(f'{run.seconds:.2f}' for run in raw['es'])}); --jobs {used}.",
@@ -208,14 +258,9 @@ def argos_rows(args: argparse.Namespace, notes: list[str]) -> list[Row]:
         "--repeats",
         str(args.repeats),
     ]
-    done = run_process(command, env=engines_bench.confined_env(work), check=False)
+    answer = child_answer(command, engines_bench.confined_env(work))
     name = f"Argos fr→en (base-sized model): translate ({count} posts, library, cold memory)"
     baseline = "bare CTranslate2 `translate_batch`"
-    if done.returncode != 0:
-        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        notes.append(f"Argos floor failed: {last}")
-        return [Row(name, None, baseline, None, ARGOS_TARGET, note="failed, see notes")]
-    answer = json.loads(done.stdout.strip().splitlines()[-1])
     if "error" in answer:
         notes.append(f"Argos floor: {answer['error']}")
         return [Row(name, None, baseline, None, ARGOS_TARGET, note="not measured")]
@@ -335,16 +380,12 @@ def _argos_child(work: Path, site_root: Path, count: int, repeats: int) -> dict[
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    child = sub.add_parser("argos-child", help="(internal) the confined Argos measurement")
-    child.add_argument("--work", type=Path, required=True)
-    child.add_argument("--site", type=Path, required=True)
-    child.add_argument("--posts", type=int, required=True)
-    child.add_argument("--repeats", type=int, default=3)
-    args = parser.parse_args(argv)
-    print(json.dumps(_argos_child(args.work, args.site, args.posts, args.repeats)))
-    return 0
+    return child_main(
+        argv,
+        __doc__.splitlines()[0],
+        {"site": Path, "posts": int, "repeats": int},
+        lambda args: _argos_child(args.work, args.site, args.posts, args.repeats),
+    )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -28,6 +30,7 @@ corpus = _load("corpus")
 results = _load("results")
 timing = _load("timing")
 mt_floor = _load("mt_floor")
+trace_report = _load("trace_report")
 
 
 def _three() -> list:
@@ -149,3 +152,52 @@ def test_run_process_feeds_a_file_and_counts_the_childs_cpu(tmp_path: Path) -> N
     done = timing.run_process([sys.executable, "-c", script], stdin=source)
     assert done.stdout == "BONJOUR" and done.returncode == 0
     assert done.cpu_seconds > 0 and done.max_rss_mb > 0
+
+
+def test_run_concurrently_keeps_the_workers_and_the_order_of_a_pivot(tmp_path: Path) -> None:
+    """The measured floor: longest chain first, a second hop only after its first, never
+    more processes at once than workers."""
+    source = tmp_path / "in.txt"
+    source.write_text("", encoding="utf-8")
+
+    def sleeper(seconds: float) -> list[str]:
+        return [sys.executable, "-c", f"import time; time.sleep({seconds})"]
+
+    tasks = [
+        timing.RawTask("long", sleeper(0.6), source, 0.6),
+        timing.RawTask("first", sleeper(0.3), source, 0.3),
+        timing.RawTask("short", sleeper(0.1), source, 0.1),
+        timing.RawTask("second", sleeper(0.4), source, 0.4, after="first"),
+    ]
+    done = timing.run_concurrently(tasks, 2)
+    assert set(done.runs) == {"long", "first", "short", "second"}
+    starts = done.started
+    assert starts["first"] == min(starts.values())  # its chain (0.7 s) is the longest
+    assert starts["second"] >= starts["first"] + done.runs["first"].seconds - 0.05
+    assert starts["short"] >= starts["second"]  # a slot went to the longer task first
+    assert done.seconds < sum(run.seconds for run in done.runs.values()) - 0.3  # side by side
+
+
+def test_child_answer_reads_the_json_line_or_names_the_failure(tmp_path: Path) -> None:
+    speaks = [sys.executable, "-c", "print('noise'); print('{\"runs\": [1.5]}')"]
+    assert timing.child_answer(speaks, {}) == {"runs": [1.5]}
+    fails = [sys.executable, "-c", "import sys; sys.exit('no model here')"]
+    assert timing.child_answer(fails, {}) == {"error": "child failed: no model here"}
+
+
+def test_trace_report_pairs_spans_and_counts_the_idle_engine_slots() -> None:
+    lines = [
+        "postloc-trace t=1.000 pid=7 cpu=0.1 children=0.0 start call pair=fr→ca texts=3",
+        "postloc-trace t=5.000 pid=7 cpu=0.2 children=3 end call pair=fr→ca texts=3 seconds=4.000",
+        "postloc-trace t=3.500 pid=7 cpu=0.2 children=0 end call pair=fr→es texts=2 seconds=2.000",
+        "postloc-trace t=6.000 pid=8 cpu=1.0 children=0.0 end finish lang=ca seconds=1.000",
+        "noise from another logger",
+    ]
+    found = trace_report.spans(lines)
+    assert [(span.start, span.what) for span in found] == [
+        (1.0, "call pair=fr→ca texts=3"),
+        (1.5, "call pair=fr→es texts=2"),
+        (5.0, "finish lang=ca"),
+    ]
+    calls = [span for span in found if span.what.startswith("call ")]
+    assert trace_report.short_slots(calls, 2) == pytest.approx(0.5 + 1.5)  # 1.0–1.5, 3.5–5.0

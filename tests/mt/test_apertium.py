@@ -32,6 +32,7 @@ from postloc.mt.engines.base import Engine, Route
 from postloc.mt.markup.protection import protect, restore
 from postloc.mt.markup.skeleton import Span
 from postloc.mt.memory import TranslationMemory
+from postloc.mt.streams import translate_texts
 from postloc.mt.translator import Draft, MachineTranslator
 
 NEEDED = {("fr", "es"), ("fr", "ca"), ("fr", "eo"), ("es", "en")}
@@ -182,8 +183,8 @@ def test_batch_through_protect_keeps_markup_targets_code_and_counts(
         assert _census(result.text) == _census(text)
         for code in re.findall(r"`[^`]+`", text):
             assert code in result.text
-        for target_url in re.findall(r"\]\([^)]*\)|\]\[[^\]]*\]|<https?://[^>]*>", text):
-            assert target_url in result.text
+        for target_url in re.findall(r"\]\([^)\s]*|\]\[[^\]]*\]|<https?://[^>]*>", text):
+            assert target_url in result.text  # a link's title is text a reader sees: translated
         assert result.text.count("*") == text.count("*")
         assert "#" not in result.text and "@" not in result.text and "&lt;" not in result.text
         number = re.match(r"Paragraphe (\d+)", text)
@@ -408,7 +409,7 @@ def test_a_stream_is_one_process_per_chunk_and_split_over_the_cores(
     engine.use_cores(2)
     assert engine.plan_calls(big, "fr", "es") == [range(0, 300), range(300, 600)]
     engine.use_cores(8)
-    assert len(engine.plan_calls(big, "fr", "es")) == 2  # each chunk at least SPLIT_BYTES
+    assert len(engine.plan_calls(big, "fr", "es")) == 3  # each chunk at least SPLIT_BYTES
     assert engine.plan_calls(small, "fr", "es") == [range(0, 10)]
     monkeypatch.setattr(apertium_module, "MAX_CHUNK_BYTES", 50_000)
     calls = engine.plan_calls(big, "fr", "es")
@@ -521,6 +522,14 @@ def engine_calls(prefix: Path) -> int:
     return sum(int(n) for n in log.read_text().split()) if log.exists() else 0
 
 
+def test_a_pair_with_more_data_is_estimated_to_cost_more(prefix: Path) -> None:
+    install_pair(prefix, "fra-cat", data="x" * 6_000_000)  # fra-cat's data is 4× fr-es's
+    engine = new_run()
+    assert engine.pair_cost("fr", "es") == pytest.approx(0.6, abs=0.01)
+    assert engine.pair_cost("fr", "ca") == pytest.approx(1.8, abs=0.01)
+    assert engine.pair_cost("fr", "en") == 1.0  # no such mode: the neutral cost
+
+
 def test_pair_version_names_only_the_pairs_own_mode_files(prefix: Path) -> None:
     first = new_run()
     version = first.pair_version("fr", "es")
@@ -560,7 +569,7 @@ def test_memory_kept_when_a_second_pair_is_installed(prefix: Path, tmp_path: Pat
             translator = MachineTranslator(
                 Route(new_run(), languages), languages[0], languages[-1], memory
             )
-            drafts = translator.translate(texts)
+            drafts = translate_texts(translator, texts)
         finally:
             memory.close()
         return translator.engine_segments, drafts

@@ -33,6 +33,7 @@ from postloc.mt.engines.libretranslate.server import KEY_ENV, ServerInfo, as_htm
 from postloc.mt.engines.libretranslate.settings import LibreTranslateSettings
 from postloc.mt.markup.protection import protect, restore
 from postloc.mt.memory import TranslationMemory
+from postloc.mt.streams import translate_texts
 from postloc.mt.translator import MachineTranslator
 
 CORPUS = argos_tiny.corpus_lines()
@@ -314,11 +315,11 @@ def test_a_failed_run_keeps_its_batches_and_the_rerun_continues(
     first = engine(doomed.url)
     translator = MachineTranslator(Route(first, ("fr", "en")), "fr", "en", memory)
     with pytest.raises(EngineFailed, match="no LibreTranslate server translated"):
-        translator.translate(msgids, on_batch=lambda batch: doomed.kill())
+        translate_texts(translator, msgids, on_batch=lambda batch: doomed.kill())
     assert len(memory) == 64
     second = engine(lt_pool.servers[0].url)
     rerun = MachineTranslator(Route(second, ("fr", "en")), "fr", "en", memory)
-    drafts = rerun.translate(msgids)
+    drafts = translate_texts(rerun, msgids)
     assert len(drafts) == 200
     assert rerun.engine_segments == 136
     memory.close()

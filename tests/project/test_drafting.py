@@ -347,19 +347,19 @@ def test_sigkill_mid_stream_then_rerun_loses_nothing_and_sends_only_the_unfinish
 def test_translate_uses_every_usable_core_unless_told(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from postloc.mt import translator
+    from postloc.mt import streams
     from postloc.mt.engines.pseudo import PseudoEngine
 
     root = project_with(tmp_path / "site", PSEUDO_CONFIG, posts=1, paragraphs=2)
     seen: list[int] = []
     told: list[int] = []
-    original = translator.Streams.__init__
+    original = streams.Streams.__init__
 
-    def spy(self: translator.Streams, memory: object, jobs: int = 1, **options: object) -> None:
+    def spy(self: streams.Streams, memory: object, jobs: int = 1, **options: object) -> None:
         seen.append(jobs)
         original(self, memory, jobs, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(translator.Streams, "__init__", spy)
+    monkeypatch.setattr(streams.Streams, "__init__", spy)
     monkeypatch.setattr(PseudoEngine, "use_cores", lambda self, cores: told.append(cores))
     assert run(root, "translate").exit_code == 0
     assert seen == [usable_cores()] and told == [usable_cores()]

@@ -205,3 +205,53 @@ def test_check_sees_a_hand_edited_template(project: Path) -> None:
     result = run(project, "sync", "--check")
     assert result.exit_code == 1
     assert "locales/templates/premier-billet.pot" in result.stderr
+
+
+def outputs_of(root: Path) -> dict[str, bytes]:
+    """What a sync leaves for a reader: catalogues, templates and localized posts."""
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for folder in ("locales", "build")
+        for path in sorted((root / folder).rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_sync_on_two_workers_writes_exactly_what_one_job_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Languages finish in workers as their drafts land, the last one's posts shared among
+    the workers; the files are the same bytes as one job's."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(EPOCH))
+    monkeypatch.delenv("POSTLOC_PSEUDO_DELAY", raising=False)
+    roots = {jobs: make_project(tmp_path / jobs, posts=french_posts(5, 6)) for jobs in "12"}
+    for jobs, root in roots.items():
+        sync(root, "--jobs", jobs)
+    assert outputs_of(roots["1"]) == outputs_of(roots["2"])
+    assert len(outputs_of(roots["2"])) == 5 * (1 + 2 * len(LANGS)) + 1  # and exports.json
+
+
+def test_a_traced_sync_logs_each_phase_and_engine_call(
+    project: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("POSTLOC_TRACE", "1")
+    monkeypatch.setenv("POSTLOC_TRACE_ORIGIN", "0")  # so that monkeypatch restores its absence
+    monkeypatch.delenv("POSTLOC_TRACE_ORIGIN")
+    with caplog.at_level("INFO", logger="postloc.trace"):
+        sync(project, "--jobs", "1")
+    lines = [r.getMessage() for r in caplog.records if r.name == "postloc.trace"]
+    ends = {" ".join(line.split()[5:7]) for line in lines if " end " in line}
+    assert {"end read", "end templates", "end engines", "end call"} <= ends
+    assert {f"merge lang={lang}" for lang in LANGS} <= {
+        " ".join(line.split()[6:8]) for line in lines if " end merge " in line
+    }
+    assert all(line.startswith("postloc-trace t=") for line in lines)
+
+
+def test_an_untraced_sync_logs_nothing(
+    project: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delenv("POSTLOC_TRACE", raising=False)
+    with caplog.at_level("INFO", logger="postloc.trace"):
+        sync(project, "--jobs", "1")
+    assert not [r for r in caplog.records if r.name == "postloc.trace"]

@@ -2,7 +2,7 @@
 
 Pending entries of *all* catalogues of *all* languages go to the engines together: one
 stream per direct language pair, not post by post, and a pivot's first hop shared with the
-language that needs it directly (:class:`~postloc.mt.translator.Streams`). Which entries are
+language that needs it directly (:class:`~postloc.mt.streams.Streams`). Which entries are
 pending, and how a draft is written, follows docs/architecture.md ("PO conventions"):
 
 - untranslated entries get a draft;
@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 import polib
 
-from postloc.mt.translator import Draft, MachineTranslator, Streams
+from postloc.mt.streams import Streams
+from postloc.mt.translator import Draft, MachineTranslator
 from postloc.po.state import (
     DAMAGE_PREFIX,
     DAMAGED_FLAG,
@@ -122,11 +123,12 @@ def translate_languages(
 ) -> TranslateReport:
     """Draft every pending entry of every language of ``work`` through ``streams`` at once.
 
-    Languages are asked in order and their calls go first in that order, so the first
-    language finishes first. ``on_complete(key, po)`` is called as soon as the last pending
-    entry of a catalogue has its draft; ``on_progress(lang, done, total)`` counts each
-    language's distinct texts. One report sums them all; its ``engine_segments`` counts the
-    texts the engines got, each hop's once.
+    Languages are asked in order; their calls go in that order with one job (so the first
+    language finishes first), the language with the most engine work first with more
+    (:meth:`~postloc.mt.streams.Streams.run`). ``on_complete(key, po)`` is called as soon as
+    the last pending entry of a catalogue has its draft; ``on_progress(lang, done, total)``
+    counts each language's distinct texts. One report sums them all; its ``engine_segments``
+    counts the texts the engines got, each hop's once.
     """
     report = TranslateReport()
     before = streams.engine_segments

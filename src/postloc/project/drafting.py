@@ -2,7 +2,7 @@
 
 Every language at once, one engine stream per direct language pair over all posts (after the
 translation memory), a pivot's first hop shared with the language that needs it directly
-(:class:`~postloc.mt.translator.Streams`), engine calls side by side on ``--jobs`` cores;
+(:class:`~postloc.mt.streams.Streams`), engine calls side by side on ``--jobs`` cores;
 catalogues are saved one by one as their last draft lands, so a killed run keeps what it
 finished. A catalogue a person saved meanwhile keeps their save
 (:mod:`postloc.project.rewrites`).
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from postloc.mt.drafts import TranslateReport
     from postloc.mt.engines.base import Route
     from postloc.mt.memory import TranslationMemory
-    from postloc.mt.translator import Streams
+    from postloc.mt.streams import Streams
 
 
 def translate(
@@ -201,7 +201,7 @@ def _streams(
     project: Project, memory: TranslationMemory, routes: Collection[Route], jobs: int
 ) -> Streams:
     """The run's streams, every engine told the cores it may use."""
-    from postloc.mt.translator import Streams
+    from postloc.mt.streams import Streams
 
     engines = {id(route.engine): route.engine for route in routes}
     for engine in engines.values():

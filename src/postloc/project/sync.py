@@ -6,8 +6,10 @@ together. Three phases: each language's catalogues are merged and written (one
 language in memory at a time) and the texts left pending noted; then machine
 translation runs for every language at once, one engine stream per language pair
 on every core, into the translation memory (:func:`~postloc.project.drafting.draft_into_memory`);
-then each language is drafted from the memory and exported. Everything is read and
-validated before the first write.
+then each language is drafted from the memory and exported, by a worker as soon as its drafts
+are in while the engines go on for the others (the last language's posts shared among the
+workers, since nothing is left to overlap). Everything is read and validated before the first
+write. ``POSTLOC_TRACE=1`` traces each phase (:mod:`postloc.mt.trace`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import polib
 from postloc import __version__
 from postloc.files import Snapshot, logged_writes
 from postloc.mt.drafts import TranslateReport
+from postloc.mt.trace import event, span
 from postloc.po.state import is_pending
 from postloc.project.discovery import Skipped
 from postloc.project.drafting import draft_into_memory, translate, unpublished
@@ -128,6 +131,23 @@ def _templates_on_disk(project: Project, dirty: Sequence[LoadedPost]) -> dict[Pa
     return templates
 
 
+def _merge(
+    project: Project,
+    lang: str,
+    templates: dict[Path, polib.POFile] | None,
+    dirty: Sequence[LoadedPost],
+    read: dict[Path, Snapshot],
+    redos: dict[Path, Redo],
+) -> tuple[dict[Path, polib.POFile], WriteReport]:
+    """One language's catalogues of the changed posts, merged and written; ``read`` and
+    ``redos`` filled as :func:`plan_catalogues` does. A worker process has no ``templates``:
+    they are on disk already."""
+    if templates is None:
+        templates = _templates_on_disk(project, dirty)
+    merged = plan_catalogues(project, templates, [lang], read=read, redos=redos)
+    return merged, write_merged(merged, read, redos)
+
+
 def _merge_language(
     project: Project,
     lang: str,
@@ -137,13 +157,8 @@ def _merge_language(
 ) -> _Merged:
     """Merge and write one language's catalogues of the changed posts; note what is pending
     (but in the posts ``held`` from machine translation: drafts)."""
-    if templates is None:
-        templates = _templates_on_disk(project, dirty)
-    read: dict[Path, Snapshot] = {}
-    redos: dict[Path, Redo] = {}
-    with logged_writes() as wrote:
-        merged = plan_catalogues(project, templates, [lang], read=read, redos=redos)
-        update = write_merged(merged, read, redos)
+    with span("merge", lang=lang), logged_writes() as wrote:
+        merged, update = _merge(project, lang, templates, dirty, {}, {})
     skipped = {project.catalogue_path(lang, identity) for identity in held}
     texts = {
         entry.msgid
@@ -179,13 +194,10 @@ def _sync_language(
     phase the merge changes nothing and every draft comes from the memory (``fresh``: the
     msgids the engines drafted in this run).
     """
-    if templates is None:  # in a worker process: the templates are on disk already
-        templates = _templates_on_disk(project, dirty)
     read: dict[Path, Snapshot] = {}
     redos: dict[Path, Redo] = {}
     with logged_writes() as wrote:
-        merged = plan_catalogues(project, templates, [lang], read=read, redos=redos)
-        update = write_merged(merged, read, redos)
+        merged, update = _merge(project, lang, templates, dirty, read, redos)
         slugs = [item.post.slug for item in dirty]
         report, writes = translate(
             project,
@@ -217,7 +229,21 @@ def _sync_language_job(
     args: tuple[Project, str, Sequence[LoadedPost], str | None, Collection[str]],
 ) -> _LanguageResult:
     project, lang, dirty, engine, fresh = args
-    return _sync_language(project, lang, None, dirty, engine, fresh=fresh)
+    with span("finish", lang=lang):
+        return _sync_language(project, lang, None, dirty, engine, fresh=fresh)
+
+
+def _shares(posts: Sequence[LoadedPost], count: int) -> list[Sequence[LoadedPost]]:
+    """``posts`` in ``count`` consecutive shares of about the same size (one job each)."""
+    count = max(1, min(count, len(posts)))
+    size, extra = divmod(len(posts), count)
+    shares: list[Sequence[LoadedPost]] = []
+    start = 0
+    for number in range(count):
+        end = start + size + (number < extra)
+        shares.append(posts[start:end])
+        start = end
+    return shares
 
 
 def _validate_catalogues(
@@ -249,25 +275,27 @@ def run_sync(
         fingerprint(__version__, config, langs, engine),
     )
     outputs = _outputs(project, langs)
-    found = find_posts(project)
-    files = found.posts
-    slugs: dict[str, str] = {}
-    dirty: list[LoadedPost] = []
-    for source in files:
-        cached = cache.clean_slug(source.name, source.path, project.root, outputs)
-        if not incremental or cached != source.identity:
-            dirty.append(parse_one(project, source))
-        slugs[source.identity] = source.name
+    with span("read posts"):
+        found = find_posts(project)
+        files = found.posts
+        slugs: dict[str, str] = {}
+        dirty: list[LoadedPost] = []
+        for source in files:
+            cached = cache.clean_slug(source.name, source.path, project.root, outputs)
+            if not incremental or cached != source.identity:
+                dirty.append(parse_one(project, source))
+            slugs[source.identity] = source.name
     notify(f"{len(dirty)} changed post(s), {len(files) - len(dirty)} unchanged")
-    templates = plan_templates(project, dirty)
-    _validate_catalogues(project, langs, dirty)
+    with span("templates", posts=len(dirty)):
+        templates = plan_templates(project, dirty)
+        _validate_catalogues(project, langs, dirty)
     if dirty:  # a missing engine or unreadable memory fails before anything is written
         from postloc.mt.memory import TranslationMemory
 
         routes_for(config, langs, engine)
         TranslationMemory(project.memory_path).close()
     renames = follow_renames(project, templates, slugs)  # before the new slug's merge
-    with logged_writes() as wrote:  # the sync cache records only what sync left on disk
+    with logged_writes() as wrote, span("write templates"):  # the cache records only sync's
         extract = write_catalogues(templates.items())
     extract.renamed += renames
     remove_orphan_templates(project, slugs, extract)
@@ -278,7 +306,8 @@ def run_sync(
         ExportReport(),
     )
     parallel = jobs > 1 and len(langs) > 1 and bool(dirty)
-    held = set() if config.include_drafts or not dirty else set(unpublished(project))
+    with span("unpublished"):
+        held = set() if config.include_drafts or not dirty else set(unpublished(project))
     with WorkerPool(min(jobs, len(langs))) as pool:  # workers for the Python work of languages
         if parallel:
             work = [(project, lang, dirty, held) for lang in langs]
@@ -293,24 +322,32 @@ def run_sync(
             wrote.update(merge.wrote)
             texts[lang] = [shared.setdefault(text, text) for text in merge.texts]
         del merges, shared
-        finishing: dict[str, Future[_LanguageResult]] = {}
+        finishing: dict[str, list[Future[_LanguageResult]]] = {}
         fresh: dict[str, set[str]] = {lang: set() for lang in langs}
 
         def finish(lang: str, drafted: set[str]) -> None:
             """A language's drafts are all in the memory: a worker writes and exports them
-            while the engines go on for the others."""
+            while the engines go on for the others. The last language has no engine to
+            overlap, so its posts are shared among every worker."""
             fresh[lang] = drafted
+            event("drafted", lang=lang, texts=len(drafted))
             if parallel:
-                job = (project, lang, dirty, engine, drafted)
-                finishing[lang] = pool.submit(_sync_language_job, job)
+                last = len(finishing) == len(langs) - 1
+                parts = _shares(dirty, pool.processes if last else 1)
+                finishing[lang] = [
+                    pool.submit(_sync_language_job, (project, lang, part, engine, drafted))
+                    for part in parts
+                ]
 
-        drafted, _fresh = draft_into_memory(
-            project, texts, engine, notify, jobs=jobs, progress=progress, on_done=finish
-        )
+        with span("engines", languages=len(langs)):
+            drafted, _fresh = draft_into_memory(
+                project, texts, engine, notify, jobs=jobs, progress=progress, on_done=finish
+            )
         report.add(drafted)
         del texts
         if parallel:
-            results = [finishing[lang].result() for lang in langs]
+            with span("wait for finishes"):
+                results = [job.result() for lang in langs for job in finishing[lang]]
         else:
             on_disk = _templates_on_disk(project, dirty)
             results = [
@@ -327,6 +364,7 @@ def run_sync(
         exported.posts += result.export.posts
         for slug, count in result.pending.items():
             pending[slug] = pending.get(slug, 0) + count
+    event("languages finished")
     manifest = ExportManifest.load(project)
     record_exports(manifest, exported.posts)
     exported.stale = stale_exports(
@@ -350,6 +388,7 @@ def run_sync(
         )
     cache.forget_missing(set(slugs.values()))
     cache.save()
+    event("sync done")
     raise_conflicts(project, update.conflicts + writes.conflicts)
     return SyncResult(
         extract, update, report, writes, exported, len(files) - len(dirty), found.skipped

@@ -2,7 +2,7 @@
 
 Machine translation itself needs no process of its own: engine calls wait on a process, a
 native library or a server, and run side by side in threads
-(:class:`postloc.mt.translator.Streams`). The Python work around them (merging catalogues,
+(:class:`postloc.mt.streams.Streams`). The Python work around them (merging catalogues,
 exporting posts) does, one job per language. The translation memory is SQLite in WAL mode, so
 languages can run side by side. Processes are spawned, not forked: each child starts clean
 instead of copying the parent's threads and open handles.

@@ -82,6 +82,14 @@ class Engine(Protocol):
         """
         return None
 
+    def pair_cost(self, source: str, target: str) -> float:
+        """Relative work of one input character for ``source``→``target`` (1.0: a typical
+        pair). Only the ratios between a run's pairs matter: the scheduler starts the
+        streams with the most work left first (and a pivot's first hop counts the hops it
+        feeds), so the longest pair is not the one left running alone at the end.
+        """
+        return 1.0
+
     def use_cores(self, cores: int) -> None:
         """Size the engine's own threads for a run allowed ``cores`` of them (``--jobs``).
 

@@ -15,7 +15,8 @@ from postloc.mt.engines.base import Route
 from postloc.mt.engines.pseudo import PseudoEngine
 from postloc.mt.markup.protection import protect
 from postloc.mt.memory import MemoryKey, TranslationMemory
-from postloc.mt.translator import BATCH_SIZE, Draft, MachineTranslator, Streams
+from postloc.mt.streams import Streams, translate_texts
+from postloc.mt.translator import BATCH_SIZE, Draft, MachineTranslator
 
 TEXTS = [f"Le paragraphe {n} parle de **{n} pays** et de `code {n}`." for n in range(10)]
 
@@ -106,7 +107,7 @@ def run(
 def alone(languages: tuple[str, ...]) -> dict[str, Draft]:
     """The drafts of one route run by itself, on a fresh memory."""
     memory = TranslationMemory(None)
-    return translator(Recording(), memory, *languages).translate(TEXTS)
+    return translate_texts(translator(Recording(), memory, *languages), TEXTS)
 
 
 # --- each hop once ---------------------------------------------------------------------------
@@ -149,16 +150,16 @@ def test_memory_keeps_each_hop_and_the_direct_pair_is_the_same_row() -> None:
 def test_a_later_pivot_run_takes_the_first_hop_from_the_memory() -> None:
     memory = TranslationMemory(None)
     first = Recording()
-    translator(first, memory, "fr", "es").translate(TEXTS)
+    translate_texts(translator(first, memory, "fr", "es"), TEXTS)
     later = Recording()
     english = translator(later, memory, "fr", "es", "en")
-    drafts = english.translate(TEXTS)
+    drafts = translate_texts(english, TEXTS)
     assert later.sent("fr", "es") == [] and len(later.sent("es", "en")) == len(TEXTS)
     assert english.engine_segments == len(TEXTS)
     assert not any(draft.from_memory for draft in drafts.values())  # hop 2 ran
     again = Recording()
     repeat = translator(again, memory, "fr", "es", "en")
-    assert repeat.translate(TEXTS) == {
+    assert translate_texts(repeat, TEXTS) == {
         text: Draft(draft.text, draft.problems, True) for text, draft in drafts.items()
     }
     assert again.calls == [] and repeat.engine_segments == 0
@@ -194,12 +195,12 @@ def test_calls_follow_the_engines_plan_and_a_failure_keeps_the_calls_before_it()
     memory = TranslationMemory(None)
     failing = Recording(per_call=3, fail_at=3)
     with pytest.raises(EngineFailed, match="returned 2 translations for 3"):
-        translator(failing, memory, "fr", "en").translate(TEXTS)
+        translate_texts(translator(failing, memory, "fr", "en"), TEXTS)
     assert [len(texts) for _s, _t, texts in failing.calls] == [3, 3, 3]
     assert len(memory) == 6  # the two calls before the failure, each stored when it ended
     rerun = Recording(per_call=3)
     again = translator(rerun, memory, "fr", "en")
-    assert len(again.translate(TEXTS)) == len(TEXTS)
+    assert len(translate_texts(again, TEXTS)) == len(TEXTS)
     assert rerun.sent("fr", "en") == seen(TEXTS[6:])
 
 
@@ -207,12 +208,11 @@ def test_without_a_plan_calls_are_batches() -> None:
     memory = TranslationMemory(None)
     engine = Recording()
     texts = [f"Texte {n}." for n in range(2 * BATCH_SIZE + 1)]
-    translator(engine, memory, "fr", "en").translate(texts)
+    translate_texts(translator(engine, memory, "fr", "en"), texts)
     assert [len(t) for _s, _e, t in engine.calls] == [BATCH_SIZE, BATCH_SIZE, 1]
     small = Recording()
-    MachineTranslator(Route(small, ("fr", "en")), "fr", "en", TranslationMemory(None), 4).translate(
-        texts[:9]
-    )
+    batched = MachineTranslator(Route(small, ("fr", "en")), "fr", "en", TranslationMemory(None), 4)
+    translate_texts(batched, texts[:9])
     assert [len(t) for _s, _e, t in small.calls] == [4, 4, 1]
 
 
@@ -222,7 +222,7 @@ def test_a_plan_that_skips_texts_is_refused() -> None:
             return [range(0, 1)]
 
     with pytest.raises(EngineFailed, match="planned calls that skip or repeat"):
-        translator(Skipping(), TranslationMemory(None), "fr", "en").translate(TEXTS)
+        translate_texts(translator(Skipping(), TranslationMemory(None), "fr", "en"), TEXTS)
 
 
 @pytest.mark.parametrize(
@@ -242,8 +242,61 @@ def test_calls_run_side_by_side_only_within_the_cores(
     memory = TranslationMemory(None)
     drafts, landed, _streams = run(memory, translator(engine, memory, "fr", "en"), jobs=jobs)
     assert engine.most_at_once == most
-    assert list(drafts[0]) == TEXTS  # landed in the order the calls started
+    assert sorted(drafts[0]) == sorted(TEXTS)
     assert len(landed) == len(TEXTS)
+
+
+class FirstSlow(Recording):
+    """The call holding the first text takes long; the others are quick."""
+
+    def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+        if texts[0] == seen(TEXTS[:1])[0]:
+            time.sleep(0.5)
+        return super().translate(texts, source, target)
+
+
+def test_a_quick_call_lands_before_a_slow_one_started_earlier_and_its_core_goes_on() -> None:
+    memory = TranslationMemory(None)
+    engine = FirstSlow(parallel=True, per_call=1, delay=0.01)
+    drafts, _landed, _streams = run(memory, translator(engine, memory, "fr", "en"), jobs=2)
+    assert list(drafts[0])[-1] == TEXTS[0]  # every other call ran on the second core meanwhile
+    assert sorted(drafts[0]) == sorted(TEXTS)
+
+
+class Costly(Recording):
+    """fr→ca costs three times the work of the other pairs per character."""
+
+    def pair_cost(self, source: str, target: str) -> float:
+        return 3.0 if (source, target) == ("fr", "ca") else 1.0
+
+
+def first_calls(engine: Recording, count: int) -> list[str]:
+    return [target for _source, target, _texts in engine.calls[:count]]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_with_several_jobs_the_route_with_most_work_goes_first(jobs: int) -> None:
+    memory = TranslationMemory(None)
+    engine = Costly(parallel=True, per_call=2)
+    streams = Streams(memory, jobs=jobs)
+    asked = [("es", TEXTS[:6]), ("eo", TEXTS), ("ca", TEXTS[:4])]  # work: 6, 10, 4 × 3
+    for lang, texts in asked:
+        streams.request(translator(engine, memory, "fr", lang), texts, lambda batch: None)
+    streams.run()
+    order = list(dict.fromkeys(first_calls(engine, len(engine.calls))))
+    assert order == (["es", "eo", "ca"] if jobs == 1 else ["ca", "eo", "es"])
+
+
+def test_a_pivots_first_hop_counts_the_hops_it_feeds() -> None:
+    """fr→es→en (two hops of 6 texts) goes before fr→eo (one hop of 10)."""
+    memory = TranslationMemory(None)
+    engine = Costly(parallel=True, per_call=2)
+    streams = Streams(memory, jobs=2)
+    streams.request(translator(engine, memory, "fr", "eo"), TEXTS, lambda batch: None)
+    streams.request(translator(engine, memory, "fr", "es", "en"), TEXTS[:6], lambda b: None)
+    streams.run()
+    assert first_calls(engine, 2) == ["es", "es"]
+    assert first_calls(engine, len(engine.calls))[-1] == "eo"
 
 
 def test_earlier_languages_finish_first() -> None:
@@ -252,7 +305,8 @@ def test_earlier_languages_finish_first() -> None:
     languages = ("es", "ca", "en")
     routes = [translator(engine, memory, "fr", lang) for lang in languages]
     _drafts, landed, _streams = run(memory, *routes, jobs=2)
-    assert landed == sorted(landed, key=languages.index)
+    last = [len(landed) - landed[::-1].index(lang) for lang in languages]
+    assert last == sorted(last)  # a call of the next may land first, never its last one
 
 
 def test_a_failed_parallel_call_stops_new_calls_and_lands_nothing_after_it() -> None:
@@ -292,3 +346,22 @@ def test_nothing_to_translate_starts_nothing() -> None:
     streams.request(translator(engine, memory, "fr", "en"), ["", "  "], land)
     streams.run()
     assert engine.calls == [] and streams.engine_segments == 0
+
+
+def test_a_pure_python_engines_call_lands_before_the_next_starts_whatever_the_jobs() -> None:
+    """Its calls run in the run's own thread: one started before the landing would hold the
+    landing back (and a kill would find more work done and not stored)."""
+    memory = TranslationMemory(None)
+    landed: list[str] = []
+
+    class Watching(Recording):
+        def translate(self, texts: Sequence[str], source: str, target: str) -> list[str]:
+            seen_before.append(len(landed))
+            return super().translate(texts, source, target)
+
+    seen_before: list[int] = []
+    streams = Streams(memory, jobs=2)
+    engine = Watching(parallel=False, per_call=1)
+    streams.request(translator(engine, memory, "fr", "en"), TEXTS, landed.extend)
+    streams.run()
+    assert seen_before == list(range(len(TEXTS)))
