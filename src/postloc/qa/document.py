@@ -227,6 +227,13 @@ def body_shape(body: str, rules: Extraction = DEFAULT_RULES) -> Shape:
     return shape
 
 
+def forget_shapes() -> None:
+    """Drop every kept shape, so the next export parses as a fresh process would (benchmarks
+    time a cold export this way, in one process)."""
+    source_shape.cache_clear()
+    _shapes.clear()
+
+
 def _flatten(tokens: list[Token]) -> list[Token]:
     flat: list[Token] = []
     for token in tokens:
