@@ -26,6 +26,7 @@ from postloc.mt.engines.apertium import (
     ApertiumEngine,
     choose_modes,
     find_installation,
+    forget_installations,
     language_code,
 )
 from postloc.mt.engines.base import Engine, Route
@@ -506,14 +507,14 @@ def prefix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     install_pair(root, "fr-es")
     monkeypatch.setenv("PATH", f"{root / 'bin'}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.delenv(apertium_module.DATADIR_ENV, raising=False)
-    find_installation.cache_clear()
+    forget_installations()
     yield root
-    find_installation.cache_clear()
+    forget_installations()
 
 
 def new_run() -> ApertiumEngine:
     """The engine a new process builds (discovery is cached per process)."""
-    find_installation.cache_clear()
+    forget_installations()
     return ApertiumEngine()
 
 
@@ -605,7 +606,7 @@ def test_memory_kept_through_the_cli_when_a_second_pair_is_installed(
     assert re.search(r"^# MT: apertium 9\.8\.7\+fr-es\.[0-9a-f]{10} fr→es ", drafted, re.M)
 
     install_pair(prefix, "spa-eng")  # e.g. apt-get install apertium-eng-spa
-    find_installation.cache_clear()  # a new postloc process
+    forget_installations()  # a new postloc process
     catalogue.unlink()
     assert run(project, "update", "--lang", "es").exit_code == 0
     again = run(project, "translate", "--engine", "apertium", "--lang", "es", "--json")

@@ -30,7 +30,7 @@ import pytest
 from helpers import REPO, french_posts, make_project, run
 from postloc.cli.options import default_jobs
 from postloc.mt.engines import apertium as apertium_module
-from postloc.mt.engines.apertium import ApertiumEngine, find_installation
+from postloc.mt.engines.apertium import ApertiumEngine, forget_installations
 from postloc.mt.engines.base import usable_cores
 from postloc.mt.markup.protection import protect
 from postloc.po.state import entry_state
@@ -128,9 +128,9 @@ def counted_apertium(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterato
     calls.mkdir()
     monkeypatch.setenv("PATH", f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("APERTIUM_CALLS", str(calls))
-    find_installation.cache_clear()  # found again, through the wrapper
+    forget_installations()  # found again, through the wrapper
     yield calls
-    find_installation.cache_clear()
+    forget_installations()
 
 
 def processes(calls: Path) -> dict[str, list[list[str]]]:
@@ -274,9 +274,9 @@ def stand_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("PATH", f"{script.parent}{os.pathsep}{os.environ['PATH']}")
     monkeypatch.setenv("APERTIUM_CALLS", str(calls))
     monkeypatch.delenv(apertium_module.DATADIR_ENV, raising=False)
-    find_installation.cache_clear()
+    forget_installations()
     yield calls
-    find_installation.cache_clear()
+    forget_installations()
     for log in calls.glob("*.in"):  # a hung stand-in outlives the killed run
         pid = int(log.name.split("-")[1])
         with contextlib.suppress(ProcessLookupError):

@@ -131,9 +131,24 @@ def choose_modes(names: Sequence[str]) -> dict[tuple[str, str], str]:
     return {pair: name for pair, (_, name) in sorted(best.items())}
 
 
-@cache
 def find_installation(executable: str = "apertium") -> Installation:
-    """Find apertium, its modes and a version token (cached for the process).
+    """Find apertium on ``PATH`` now, then its modes and version (cached per binary).
+
+    The lookup itself is not cached: a ``PATH`` that changes within the process (a wrapper
+    put in front of the real binary) must be followed, not the first binary ever found.
+    """
+    path = shutil.which(executable)
+    return Installation(None) if path is None else _installation_at(path)
+
+
+def forget_installations() -> None:
+    """Drop what was found about every apertium binary, as a new process would start."""
+    _installation_at.cache_clear()
+
+
+@cache
+def _installation_at(path: str) -> Installation:
+    """Apertium at ``path``: its modes and a version token (cached for the process).
 
     The version is the program's own (``apertium -V``) plus ``data.`` and a short hash of the
     chosen mode files and the size of every data file they name: upgrading a language package
@@ -142,9 +157,6 @@ def find_installation(executable: str = "apertium") -> Installation:
     which another pair's package cannot change.
     A binary that cannot even list its modes serves nothing.
     """
-    path = shutil.which(executable)
-    if path is None:
-        return Installation(None)
     try:
         listing = _run([path, "-l"], "").stdout
         program = _run([path, "-V"], "").stdout.split()
