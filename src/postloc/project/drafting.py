@@ -11,7 +11,7 @@ finished. A catalogue a person saved meanwhile keeps their save
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 import polib
@@ -23,6 +23,7 @@ from postloc.project.rewrites import Redo, raise_conflicts, rewrite
 from postloc.project.stages import Notify, Progress, WriteReport, no_notice, template_identities
 
 if TYPE_CHECKING:
+    from postloc.markdown.model import Post
     from postloc.mt.drafts import TranslateReport
     from postloc.mt.engines.base import Route
     from postloc.mt.memory import TranslationMemory
@@ -42,6 +43,7 @@ def translate(
     redos: Mapping[Path, Redo] | None = None,
     progress: Progress | None = None,
     fresh: Mapping[str, Collection[str]] | None = None,
+    held: Mapping[str, tuple[str, str]] | None = None,
 ) -> tuple[TranslateReport, WriteReport]:
     """Machine drafts for every pending entry of every language, in one run of streams.
 
@@ -71,7 +73,7 @@ def translate(
         wanted = set(slugs)
         identities = [identity for identity in identities if identity in wanted]
     if not project.config.include_drafts:
-        held = unpublished(project)
+        held = unpublished(project) if held is None else held
         for identity in identities:
             if identity in held:
                 name, reason = held[identity]
@@ -209,22 +211,29 @@ def _streams(
     return Streams(memory, jobs, rules=project.config.extraction)
 
 
-def unpublished(project: Project) -> dict[str, tuple[str, str]]:
+def unpublished(
+    project: Project, posts: Sequence[Post] | None = None
+) -> dict[str, tuple[str, str]]:
     """Posts not (or no longer) published, by identity: (file, reason). Extracted like any
     post, so translators may start early, but kept from machine translation unless
     ``[translate] include_drafts``: a draft's text is not ready (docs/architecture.md,
-    "Drafts stay drafts"). Only the front matter is read."""
+    "Drafts stay drafts"). Only the front matter is read: of ``posts`` when given (a sync's
+    changed posts, already parsed), else of every source post."""
     from postloc.markdown.parse import parse_post
     from postloc.markdown.publication import unpublished_reason
     from postloc.project.stages import find_posts
 
     moment = now()
+    if posts is None:
+        posts = [
+            parse_post(project.read_post_bytes(source.path), source.name, slug=source.identity)
+            for source in find_posts(project).posts
+        ]
     held: dict[str, tuple[str, str]] = {}
-    for source in find_posts(project).posts:
-        post = parse_post(project.read_post_bytes(source.path), source.name, slug=source.identity)
-        reason = unpublished_reason(post.front_matter, moment, name=source.path.name)
+    for post in posts:
+        reason = unpublished_reason(post.front_matter, moment, name=PurePath(post.path).name)
         if reason is not None:
-            held[source.identity] = (source.name, reason)
+            held[post.slug] = (post.path, reason)
     return held
 
 

@@ -28,7 +28,7 @@ import os
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Literal
 
 from postloc.errors import PostlocError
@@ -121,10 +121,11 @@ class ExportManifest:
         return self._sources
 
     @classmethod
-    def load(cls, project: Project) -> ExportManifest:
+    def load(cls, project: Project, sources: set[Path] | None = None) -> ExportManifest:
         """Both records merged. An absent or unreadable local record is empty; a committed
         one that does not read (a merge left conflict markers) is a PostlocError naming it,
-        since going on without it would refuse every committed export."""
+        since going on without it would refuse every committed export. ``sources``: the
+        source posts (resolved) when the caller has listed them, else listed on first use."""
         local: dict[str, Recorded] = {}
         with contextlib.suppress(OSError, ValueError, TypeError, KeyError, AttributeError):
             data = json.loads(project.exports_manifest_path.read_bytes())
@@ -140,7 +141,9 @@ class ExportManifest:
             for key, recorded in (shared or {}).items()
             if key in local and local[key].sha256 != recorded.sha256
         }
-        return cls(project, entries, also, shared)
+        manifest = cls(project, entries, also, shared)
+        manifest._sources = sources
+        return manifest
 
     def key(self, path: Path) -> str:
         """How ``path`` is named in the record (lexical: no link followed)."""
@@ -250,8 +253,7 @@ class ExportManifest:
 
 def _in_project(key: str) -> bool:
     """Whether a record key names a file inside the project (root-relative, no ``..``)."""
-    path = PurePosixPath(key)
-    return not path.is_absolute() and ".." not in path.parts and key not in ("", ".")
+    return not key.startswith("/") and ".." not in key.split("/") and key not in ("", ".")
 
 
 def _shared_text(entries: dict[str, Recorded]) -> str:

@@ -221,6 +221,7 @@ def export_project(
     posts: Sequence[LoadedPost] | None = None,
     loaded: Mapping[Path, polib.POFile] | None = None,
     find_stale: bool = True,
+    sources: set[Path] | None = None,
 ) -> ExportReport:
     """Write every localized post; report (and with ``prune`` delete) stale ones.
 
@@ -229,7 +230,8 @@ def export_project(
     already-parsed posts (incremental sync); ``loaded`` passes catalogues already in memory.
     A target postloc did not write (or that was edited since) is left alone and reported.
     With ``find_stale`` False (a sync language, maybe in a worker) the record is not written:
-    the caller records the report's files (:func:`record_exports`).
+    the caller records the report's files (:func:`record_exports`). ``sources``: the source
+    posts' resolved paths when the caller has listed them (no export may land on one).
     """
     config = project.config
     langs = project.languages(languages)
@@ -251,7 +253,7 @@ def export_project(
     report = ExportReport(
         min_translated=threshold, policy=policy, reviewed_only=bool(reviewed_only)
     )
-    manifest = ExportManifest.load(project)
+    manifest = ExportManifest.load(project, sources)
     for item in posts:
         for lang in langs:
             outcome = _outcome(

@@ -14,7 +14,7 @@ write. ``POSTLOC_TRACE=1`` traces each phase (:mod:`postloc.mt.trace`).
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +50,13 @@ from postloc.project.stages import (
 )
 from postloc.project.sync_cache import SyncCache, fingerprint
 from postloc.project.workers import WorkerPool
+
+PARALLEL_FROM = 200
+"""Segments of the changed posts from which a sync spreads the languages' Python work over
+worker processes: starting one (a fresh interpreter importing postloc) costs ~0.3 s, about
+what merging and exporting 200 segments in every language costs, so an incremental sync
+after a few edits stays in process. Engines use every core whatever the count
+(:mod:`postloc.mt.streams`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,13 +193,17 @@ def _sync_language(
     notify: Notify = no_notice,
     progress: Progress | None = None,
     fresh: Collection[str] = (),
+    held: Mapping[str, tuple[str, str]] | None = None,
+    sources: set[Path] | None = None,
 ) -> _LanguageResult:
     """Merge, translate and export one language for the changed posts.
 
     Only this language's catalogues are in memory at a time, which keeps a
     1,000-post sync's peak memory flat however many languages there are. After the engine
     phase the merge changes nothing and every draft comes from the memory (``fresh``: the
-    msgids the engines drafted in this run).
+    msgids the engines drafted in this run). ``held`` (drafts kept from machine translation)
+    and ``sources`` (the source posts' resolved paths) come from the sync, so a language does
+    not read every post again.
     """
     read: dict[Path, Snapshot] = {}
     redos: dict[Path, Redo] = {}
@@ -210,8 +221,11 @@ def _sync_language(
             redos=redos,
             progress=progress,
             fresh={lang: fresh},
+            held=held,
         )
-        exported = export_project(project, [lang], posts=dirty, loaded=merged, find_stale=False)
+        exported = export_project(
+            project, [lang], posts=dirty, loaded=merged, find_stale=False, sources=sources
+        )
     for path in update.redone + writes.redone:
         notify(f"{project.relative(path)}: saved by someone while sync ran; redone on the save")
     pending = {
@@ -226,11 +240,21 @@ def _sync_language(
 
 
 def _sync_language_job(
-    args: tuple[Project, str, Sequence[LoadedPost], str | None, Collection[str]],
+    args: tuple[
+        Project,
+        str,
+        Sequence[LoadedPost],
+        str | None,
+        Collection[str],
+        Mapping[str, tuple[str, str]],
+        set[Path],
+    ],
 ) -> _LanguageResult:
-    project, lang, dirty, engine, fresh = args
+    project, lang, dirty, engine, fresh, held, sources = args
     with span("finish", lang=lang):
-        return _sync_language(project, lang, None, dirty, engine, fresh=fresh)
+        return _sync_language(
+            project, lang, None, dirty, engine, fresh=fresh, held=held, sources=sources
+        )
 
 
 def _shares(posts: Sequence[LoadedPost], count: int) -> list[Sequence[LoadedPost]]:
@@ -305,15 +329,22 @@ def run_sync(
         TranslateReport(),
         ExportReport(),
     )
-    parallel = jobs > 1 and len(langs) > 1 and bool(dirty)
+    parallel = (
+        jobs > 1 and len(langs) > 1 and sum(len(item.segments) for item in dirty) >= PARALLEL_FROM
+    )
     with span("unpublished"):
-        held = set() if config.include_drafts or not dirty else set(unpublished(project))
+        held = (
+            {}
+            if config.include_drafts or not dirty
+            else unpublished(project, [item.post for item in dirty])
+        )
+    sources = {source.path.resolve() for source in files}
     with WorkerPool(min(jobs, len(langs))) as pool:  # workers for the Python work of languages
         if parallel:
-            work = [(project, lang, dirty, held) for lang in langs]
+            work = [(project, lang, dirty, set(held)) for lang in langs]
             merges = pool.map(_merge_language_job, work)
         else:
-            merges = [_merge_language(project, lang, templates, dirty, held) for lang in langs]
+            merges = [_merge_language(project, lang, templates, dirty, set(held)) for lang in langs]
         del templates  # the engine phase needs none, the last phase reads them back
         shared: dict[str, str] = {}  # one string per text, whichever language's worker sent it
         texts: dict[str, list[str]] = {}
@@ -335,7 +366,10 @@ def run_sync(
                 last = len(finishing) == len(langs) - 1
                 parts = _shares(dirty, pool.processes if last else 1)
                 finishing[lang] = [
-                    pool.submit(_sync_language_job, (project, lang, part, engine, drafted))
+                    pool.submit(
+                        _sync_language_job,
+                        (project, lang, part, engine, drafted, held, sources),
+                    )
                     for part in parts
                 ]
 
@@ -351,7 +385,9 @@ def run_sync(
         else:
             on_disk = _templates_on_disk(project, dirty)
             results = [
-                _sync_language(project, lang, on_disk, dirty, engine, notify, None, fresh[lang])
+                _sync_language(
+                    project, lang, on_disk, dirty, engine, notify, None, fresh[lang], held, sources
+                )
                 for lang in langs
             ]
             del on_disk
