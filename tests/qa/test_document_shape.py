@@ -137,3 +137,31 @@ def test_languages_whose_exports_are_the_same_text_are_parsed_once(
         assert document.body_shape(exported) == full_shape(exported), lang
     assert parsed == [exported]
     assert document.compare_bodies(source, exported) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "exported"),
+    [
+        (
+            "::: warning Attention\nTexte.\n:::\n",
+            "::: warning Look <script>x()</script>\nTexte.\n:::\n",
+        ),
+        (
+            '!!! danger "Titre"\n    Texte.\n',
+            '!!! danger "Title <img src=x onerror=y()>"\n    Texte.\n',
+        ),
+    ],
+)
+def test_raw_html_a_translation_puts_in_a_block_title_fails_the_document_check(
+    source: str, exported: str
+) -> None:
+    """Renderers show admonition and container titles as inline Markdown (VitePress renders
+    them with ``renderInline``): HTML a translator adds there is injection like anywhere."""
+    problems = document.compare_bodies(source, exported)
+    assert any("raw HTML not in the source" in problem for problem in problems), problems
+    assert document.compare_bodies(source, source.replace("Attention", "Caution")) == []
+
+
+def test_raw_html_the_source_title_has_may_stay() -> None:
+    source = "::: tip Un <em>bon</em> conseil\nTexte.\n:::\n"
+    assert document.compare_bodies(source, source.replace("Un", "A")) == []

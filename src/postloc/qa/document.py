@@ -85,6 +85,8 @@ def tokens_shape(
     for token in tokens:
         if token.type == "html_block":
             html_blocks.append(token.content)
+        if _titled_block(token.type):  # renderers show the title as inline Markdown
+            html.update(tag.strip() for tag in _TITLE_HTML.findall(token.info))
         if token.type != "inline":
             blocks.append(token.type)
             every.append(token)
@@ -101,6 +103,15 @@ def tokens_shape(
     return Shape(
         targets, definitions, html, tuple(html_blocks), tuple(blocks), site_tags(every, rules)
     )
+
+
+_TITLE_HTML: Final = re.compile(r"<[^<>]*>")
+"""Raw HTML tags in an admonition's or a container's first line (``::: warning <b>x</b>``)."""
+
+
+def _titled_block(kind: str) -> bool:
+    """An admonition or container opening, whose ``info`` holds the title a translator set."""
+    return kind == "admonition_open" or (kind.startswith("container_") and kind.endswith("_open"))
 
 
 _INLINE_MARKUP: Final = re.compile(r"[<{]|\[\^|\]\(|\]\[")
