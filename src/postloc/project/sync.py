@@ -338,7 +338,7 @@ def run_sync(
             if config.include_drafts or not dirty
             else unpublished(project, [item.post for item in dirty])
         )
-    sources = {source.path.resolve() for source in files}
+    sources = {source.path.resolve() for source in files} if dirty else set()
     with WorkerPool(min(jobs, len(langs))) as pool:  # workers for the Python work of languages
         if parallel:
             work = [(project, lang, dirty, set(held)) for lang in langs]
